@@ -1,0 +1,268 @@
+#include "cliapp.h"
+
+#include "api/accesstokenmanager.h"
+#include "log/exchangelog.h"
+#include "net/transport.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace plainkey::cli {
+
+namespace {
+
+QList<Command> &registry()
+{
+    static QList<Command> commands;
+    return commands;
+}
+
+const QCommandLineOption baseUrlOption(QStringLiteral("base-url"),
+        QStringLiteral("Server API base URL (env PLAINKEY_BASE_URL; default https://api.plainkey.io/server)."), QStringLiteral("url"));
+const QCommandLineOption projectIdOption(QStringLiteral("project-id"), QStringLiteral("Project ID (env PLAINKEY_PROJECT_ID)."), QStringLiteral("id"));
+const QCommandLineOption secretStdinOption(QStringLiteral("secret-stdin"),
+        QStringLiteral("Read the client secret from the first line of standard input (else env PLAINKEY_CLIENT_SECRET)."));
+const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request (default 30)."),
+                                       QStringLiteral("seconds"), QStringLiteral("30"));
+const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print results and errors as JSON."));
+const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Print every exchange, redacted, on standard error."));
+const QCommandLineOption showSecretsOption(QStringLiteral("show-secrets"), QStringLiteral("Print the access token itself (token command)."));
+const QCommandLineOption yesOption(QStringLiteral("yes"), QStringLiteral("Do not ask before deleting."));
+const QCommandLineOption insecureOption(QStringLiteral("allow-insecure-http"),
+        QStringLiteral("Allow plain http:// to a host other than this machine (sends the secret unencrypted)."));
+const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
+
+} // namespace
+
+CommandRegistration::CommandRegistration(QList<Command> commands)
+{
+    registry().append(commands);
+}
+
+CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(new PlainKeyClient)
+{
+    m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
+                          showSecretsOption, yesOption, insecureOption, helpOption, versionOption})
+        m_parser.addOption(o);
+    for (const Command &c : registry())
+        for (const auto &o : c.options)
+            m_parser.addOption(o);
+}
+
+const Command *CliApp::findCommand(const QStringList &positional, int *consumed) const
+{
+    const Command *best = nullptr;
+    for (const Command &c : registry()) {
+        if (c.words.size() > positional.size())
+            continue;
+        if (positional.mid(0, c.words.size()) == c.words && (!best || c.words.size() > best->words.size()))
+            best = &c;
+    }
+    if (best)
+        *consumed = int(best->words.size());
+    return best;
+}
+
+void CliApp::printHelp()
+{
+    m_out << "Usage: plainkey-cli [options] COMMAND [arguments]\n\n"
+             "Talks to the PlainKey Server API (or the local plainkey-emulator) with a project's credentials.\n\n"
+             "Commands:\n";
+    for (const Command &c : registry()) {
+        const QString left = (c.words.join(QLatin1Char(' ')) + QLatin1Char(' ') + c.arguments).trimmed();
+        m_out << "  " << left.leftJustified(34) << ' ' << c.summary << '\n';
+    }
+    m_out << "\nOptions:\n";
+    const QString help = m_parser.helpText();
+    const qsizetype at = help.indexOf(QLatin1String("Options:\n"));
+    m_out << (at >= 0 ? help.mid(at + 9) : help);
+    m_out << "\nThe client secret is never taken as an argument: set PLAINKEY_CLIENT_SECRET or use --secret-stdin.\n"
+             "\nExit codes: 0 success or valid token, 1 token not valid, 2 usage error,\n"
+             "            3 credentials rejected, 4 network, server or protocol failure.\n";
+    m_out.flush();
+}
+
+int CliApp::usage(const QString &message)
+{
+    if (m_json) {
+        printJson(QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("usage")},
+                                                                   {QStringLiteral("message"), message}}}});
+    }
+    m_err << "plainkey-cli: " << message << " (see plainkey-cli --help)\n";
+    m_err.flush();
+    return ExitUsage;
+}
+
+int CliApp::exitCodeFor(const ApiError &error)
+{
+    switch (error.kind()) {
+    case ApiError::Kind::None: return ExitOk;
+    case ApiError::Kind::InvalidInput: return ExitUsage;
+    case ApiError::Kind::CredentialsRejected: return ExitCredentialsRejected;
+    default: return ExitFailure;
+    }
+}
+
+int CliApp::fail(const ApiError &error)
+{
+    if (m_json) {
+        QJsonObject e{{QStringLiteral("kind"), ApiError::kindName(error.kind())}, {QStringLiteral("message"), error.message()}};
+        if (error.httpStatus())
+            e.insert(QStringLiteral("status"), error.httpStatus());
+        if (!error.serverMessage().isEmpty())
+            e.insert(QStringLiteral("serverMessage"), error.serverMessage());
+        if (error.retryAfterSeconds())
+            e.insert(QStringLiteral("retryAfterSeconds"), *error.retryAfterSeconds());
+        printJson(QJsonObject{{QStringLiteral("error"), e}});
+    }
+    m_err << "plainkey-cli: " << error.message() << '\n';
+    m_err.flush();
+    return exitCodeFor(error);
+}
+
+void CliApp::printJson(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    m_out << doc.toJson(QJsonDocument::Indented);
+    m_out.flush();
+}
+
+std::optional<QByteArray> CliApp::readStdin(const QString &what)
+{
+    if (m_stdinUsed) {
+        usage(QStringLiteral("standard input is already used for something else; cannot also read %1 from it").arg(what));
+        return std::nullopt;
+    }
+    m_stdinUsed = true;
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly)) {
+        usage(QStringLiteral("cannot read %1 from standard input").arg(what));
+        return std::nullopt;
+    }
+    return in.readAll();
+}
+
+bool CliApp::confirm(const QString &question)
+{
+    if (m_yes)
+        return true;
+    if (!isatty(fileno(stdin)) || m_stdinUsed) {
+        m_err << "plainkey-cli: " << question << " Refusing without a terminal to ask: pass --yes to confirm.\n";
+        m_err.flush();
+        return false;
+    }
+    m_err << question << " [y/N] ";
+    m_err.flush();
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return false;
+    const QByteArray answer = in.readLine().trimmed().toLower();
+    return answer == "y" || answer == "yes";
+}
+
+bool CliApp::prepareCredentials()
+{
+    Credentials c;
+    const QString baseUrl = m_parser.isSet(baseUrlOption) ? m_parser.value(baseUrlOption) : qEnvironmentVariable("PLAINKEY_BASE_URL");
+    if (!baseUrl.isEmpty())
+        c.baseUrl = QUrl(baseUrl, QUrl::StrictMode);
+    c.projectId = m_parser.isSet(projectIdOption) ? m_parser.value(projectIdOption) : qEnvironmentVariable("PLAINKEY_PROJECT_ID");
+    if (m_parser.isSet(secretStdinOption)) {
+        m_stdinUsed = true;
+        QFile in;
+        if (in.open(stdin, QIODevice::ReadOnly))
+            c.clientSecret = QString::fromUtf8(in.readLine()).trimmed();
+        if (c.clientSecret.isEmpty()) {
+            usage(QStringLiteral("--secret-stdin was given but standard input had no secret on its first line"));
+            return false;
+        }
+    } else {
+        c.clientSecret = qEnvironmentVariable("PLAINKEY_CLIENT_SECRET");
+    }
+    const bool allowInsecure = m_parser.isSet(insecureOption);
+    const auto problems = c.problems(allowInsecure);
+    if (!problems.isEmpty()) {
+        QStringList messages;
+        for (const auto &p : problems) {
+            QString m = p.message;
+            if (p.field == Credentials::Field::ProjectId && c.projectId.isEmpty())
+                m = QStringLiteral("No project ID: pass --project-id or set PLAINKEY_PROJECT_ID.");
+            else if (p.field == Credentials::Field::ClientSecret && c.clientSecret.isEmpty())
+                m = QStringLiteral("No client secret: set PLAINKEY_CLIENT_SECRET or pass it on standard input with --secret-stdin.");
+            else if (p.field == Credentials::Field::BaseUrl && c.isInsecureRemote())
+                m += QStringLiteral(" (--allow-insecure-http)");
+            messages.append(m);
+        }
+        usage(messages.join(QLatin1Char(' ')));
+        return false;
+    }
+    m_client->setAllowInsecureHttp(allowInsecure);
+    m_client->setCredentials(c);
+    return true;
+}
+
+void CliApp::printExchange(int index)
+{
+    const Exchange &e = m_client->exchangeLog()->at(index);
+    if (e.outcome == Exchange::Outcome::Pending)
+        return;
+    m_err << "> " << e.method << ' ' << e.url << '\n';
+    for (const auto &h : e.requestHeaders)
+        m_err << "> " << h.first << ": " << h.second << '\n';
+    if (!e.requestBody.isEmpty())
+        m_err << ">\n> " << e.requestBody << '\n';
+    if (e.status)
+        m_err << "< " << e.status << ' ' << e.reasonPhrase << " (" << e.durationMs << " ms, " << e.responseBytes << " bytes)\n";
+    else
+        m_err << "< (" << Exchange::outcomeName(e.outcome) << " after " << e.durationMs << " ms: " << e.errorText << ")\n";
+    for (const auto &h : e.responseHeaders)
+        m_err << "< " << h.first << ": " << h.second << '\n';
+    if (!e.responseBody.isEmpty())
+        m_err << "<\n< " << e.responseBody << (e.responseBodyTruncated ? " [...]" : "") << '\n';
+    m_err << '\n';
+    m_err.flush();
+}
+
+int CliApp::run(const QStringList &arguments)
+{
+    if (!m_parser.parse(arguments))
+        return usage(m_parser.errorText());
+    m_json = m_parser.isSet(jsonOption);
+    m_verbose = m_parser.isSet(verboseOption);
+    m_showSecrets = m_parser.isSet(showSecretsOption);
+    m_yes = m_parser.isSet(yesOption);
+    if (m_parser.isSet(versionOption)) {
+        m_out << "plainkey-cli " << QCoreApplication::applicationVersion() << '\n';
+        return ExitOk;
+    }
+    const QStringList positional = m_parser.positionalArguments();
+    if (m_parser.isSet(helpOption) || positional.isEmpty() || positional.first() == QLatin1String("help")) {
+        printHelp();
+        return positional.isEmpty() && !m_parser.isSet(helpOption) ? ExitUsage : ExitOk;
+    }
+    int consumed = 0;
+    const Command *command = findCommand(positional, &consumed);
+    if (!command)
+        return usage(QStringLiteral("unknown command \u201c%1\u201d").arg(positional.join(QLatin1Char(' '))));
+
+    bool timeoutOk = false;
+    const double timeout = m_parser.value(timeoutOption).toDouble(&timeoutOk);
+    if (!timeoutOk || timeout <= 0 || timeout > 3600)
+        return usage(QStringLiteral("--timeout takes a number of seconds between 0 and 3600, not \u201c%1\u201d").arg(m_parser.value(timeoutOption)));
+    m_client->transport()->setDefaultTimeout(std::chrono::milliseconds(qint64(timeout * 1000)));
+    if (m_verbose)
+        QObject::connect(m_client->exchangeLog(), &ExchangeLog::exchangeChanged, m_client, [this](int i) { printExchange(i); });
+
+    return command->run(*this, positional.mid(consumed));
+}
+
+} // namespace plainkey::cli

@@ -1,0 +1,145 @@
+#include "api/apicall.h"
+
+#include "api/accesstokenmanager.h"
+#include "api/jsonreader.h"
+#include "api/plainkeyclient.h"
+#include "log/logging.h"
+#include "net/transport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace plainkey {
+
+ApiCall::ApiCall(PlainKeyClient *client, ApiRequest request, QObject *context, Handler handler)
+    : QObject(client),
+      m_client(client),
+      m_request(std::move(request)),
+      m_context(context),
+      m_hasContext(context != nullptr),
+      m_handler(std::move(handler))
+{
+}
+
+void ApiCall::start()
+{
+    if (m_finished)
+        return;
+    m_client->accessToken()->requestToken(this, [this](const QString &token, const ApiError &error) {
+        if (m_finished)
+            return;
+        if (error) {
+            ApiError e = error;
+            // Say what the person was trying to do; the cause stays in the message.
+            if (e.kind() != ApiError::Kind::CredentialsRejected && e.kind() != ApiError::Kind::Cancelled)
+                e.setOperation(QStringLiteral("%1 (while fetching the access token)").arg(m_request.operation));
+            finish({}, e);
+            return;
+        }
+        send(token);
+    }, m_retried);
+}
+
+void ApiCall::send(const QString &token)
+{
+    m_usedToken = token;
+    const Credentials &c = m_client->credentials();
+
+    HttpRequest http;
+    http.method = m_request.method;
+    http.url = c.endpoint(m_request.path);
+    if (!m_request.query.isEmpty())
+        http.url.setQuery(m_request.query);
+    http.operation = m_request.operation;
+    http.headers = {
+        {"Authorization", "Bearer " + token.toUtf8()},
+        {"x-project-id", c.projectId.toUtf8()},
+        {"Content-Type", "application/json"},
+        {"Accept", "application/json"},
+    };
+    if (!m_request.body.isUndefined()) {
+        const QJsonValue &b = m_request.body;
+        http.body = b.isArray() ? QJsonDocument(b.toArray()).toJson(QJsonDocument::Compact)
+                                : QJsonDocument(b.toObject()).toJson(QJsonDocument::Compact);
+    }
+    http.secrets = m_request.secrets;
+    http.secrets.append({SecretKind::AccessToken, token.toUtf8()});
+
+    PendingHttp *pending = m_client->transport()->send(std::move(http));
+    m_pending = pending;
+    m_exchangeIds.append(pending->exchangeId());
+    connect(pending, &PendingHttp::finished, this, [this, pending] { onAnswer(pending); });
+}
+
+void ApiCall::onAnswer(PendingHttp *pending)
+{
+    if (m_finished)
+        return;
+    m_pending = nullptr;
+    if (pending->error()) {
+        finish({}, pending->error());
+        return;
+    }
+    const HttpAnswer &answer = pending->answer();
+    if (answer.isSuccess()) {
+        finish(answer, {});
+        return;
+    }
+    if (answer.status == 401) {
+        if (m_request.unauthorizedMayBeAnswer) {
+            const QJsonDocument doc = QJsonDocument::fromJson(answer.body);
+            if (doc.isObject() && doc.object().contains(QLatin1String("valid"))) {
+                finish(answer, {});
+                return;
+            }
+        }
+        if (!m_retried) {
+            // The token should still be valid by our clock; PlainKey disagrees (revoked,
+            // rotated secret, clock skew). Fetch a new one once and try again once.
+            qCInfo(lcApi) << m_request.operation << "got 401; fetching a new access token and retrying once";
+            m_retried = true;
+            m_client->accessToken()->invalidate(m_usedToken);
+            start();
+            return;
+        }
+        ApiError e(ApiError::Kind::Unauthorized, {}, m_request.operation);
+        e.setHttpStatus(401);
+        e.setServerMessage(JsonReader::serverError(answer));
+        finish(answer, e);
+        return;
+    }
+    finish(answer, ApiError::fromAnswer(answer, m_request.operation));
+}
+
+void ApiCall::cancel()
+{
+    if (m_finished)
+        return;
+    if (m_pending) {
+        m_pending->cancel(); // onAnswer follows with Cancelled
+        return;
+    }
+    finish({}, ApiError(ApiError::Kind::Cancelled, QStringLiteral("cancelled"), m_request.operation));
+}
+
+void ApiCall::finish(const HttpAnswer &answer, const ApiError &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_answer = answer;
+    m_error = error;
+    if (m_error) {
+        if (m_error.operation().isEmpty())
+            m_error.setOperation(m_request.operation);
+        if (m_error.host().isEmpty())
+            m_error.setHost(m_client->credentials().baseUrl.host());
+    }
+    if (!m_hasContext || m_context)
+        m_handler(m_answer, m_error);
+    emit finished();
+    deleteLater();
+}
+
+} // namespace plainkey
