@@ -215,7 +215,7 @@ void AccessTokenManager::onFetchFinished(PendingHttp *pending)
         }
         if (error) {
             error.setOperation(kOperation);
-            error.setHost(m_credentials.baseUrl.host());
+            error.setHost(m_credentials.baseUrl.authority());
             if (!error.httpStatus())
                 error.setHttpStatus(answer.status);
         }

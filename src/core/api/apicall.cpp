@@ -134,7 +134,7 @@ void ApiCall::finish(const HttpAnswer &answer, const ApiError &error)
         if (m_error.operation().isEmpty())
             m_error.setOperation(m_request.operation);
         if (m_error.host().isEmpty())
-            m_error.setHost(m_client->credentials().baseUrl.host());
+            m_error.setHost(m_client->credentials().baseUrl.authority());
     }
     if (!m_hasContext || m_context)
         m_handler(m_answer, m_error);

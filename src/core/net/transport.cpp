@@ -119,7 +119,7 @@ PendingHttp *Transport::send(HttpRequest request)
 {
     auto *pending = new PendingHttp(this);
     pending->m_operation = request.operation;
-    pending->m_host = request.url.host();
+    pending->m_host = request.url.port() > 0 ? QStringLiteral("%1:%2").arg(request.url.host()).arg(request.url.port()) : request.url.host();
     pending->m_timeout = request.timeout.count() > 0 ? request.timeout : m_defaultTimeout;
     pending->m_startedMs = monotonicMs();
     for (const auto &s : std::as_const(request.secrets))
