@@ -63,6 +63,7 @@ QString ApiError::summary() const
 {
     const QString op = m_operation.isEmpty() ? QStringLiteral("The request") : m_operation;
     const QString where = m_host.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_host);
+    const QString from = m_host.isEmpty() ? QString() : QStringLiteral(" from %1").arg(m_host);
     const QString server = m_serverMessage.isEmpty()
             ? QString()
             : QStringLiteral(": \u201c%1\u201d").arg(m_serverMessage);
@@ -93,9 +94,9 @@ QString ApiError::summary() const
         return QStringLiteral("%1 failed: PlainKey is limiting the request rate (%2)%3")
                 .arg(op, statusText(m_httpStatus), server);
     case Kind::InvalidResponse:
-        return QStringLiteral("%1 failed: the answer%2 is not what PlainKey sends: %3").arg(op, where, m_detail);
+        return QStringLiteral("%1 failed: the answer%2 is not what PlainKey sends: %3").arg(op, from, m_detail);
     case Kind::TooLarge:
-        return QStringLiteral("%1 failed: the answer%2 is too large: %3").arg(op, where, m_detail);
+        return QStringLiteral("%1 failed: the answer%2 is too large: %3").arg(op, from, m_detail);
     }
     return {};
 }

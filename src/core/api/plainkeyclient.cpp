@@ -59,6 +59,15 @@ ApiCall *PlainKeyClient::verifyToken(const QString &token, QObject *context, Han
     return call<VerifyToken>(context, std::move(handler), token);
 }
 
+ApiError PlainKeyClient::describe(ApiError error, const QString &operation) const
+{
+    if (error.operation().isEmpty())
+        error.setOperation(operation);
+    if (error.host().isEmpty())
+        error.setHost(m_credentials.baseUrl.authority());
+    return error;
+}
+
 void PlainKeyClient::cancelAll()
 {
     const auto calls = findChildren<ApiCall *>(Qt::FindDirectChildrenOnly);

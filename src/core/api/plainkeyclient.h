@@ -48,17 +48,27 @@ public:
     template <typename Op, typename... Args>
     ApiCall *call(QObject *context, Handler<typename Op::Value> handler, Args &&...args)
     {
-        return send(Op::request(std::forward<Args>(args)...), context,
-                    [handler = std::move(handler)](const HttpAnswer &answer, const ApiError &error) {
-                        if (error)
+        ApiRequest request = Op::request(std::forward<Args>(args)...);
+        const QString operation = request.operation;
+        return send(std::move(request), context,
+                    [this, operation, handler = std::move(handler)](const HttpAnswer &answer, const ApiError &error) {
+                        if (error) {
                             handler(Result<typename Op::Value>(error));
+                            return;
+                        }
+                        Result<typename Op::Value> result = Op::read(answer);
+                        if (!result)
+                            handler(Result<typename Op::Value>(describe(result.error(), operation)));
                         else
-                            handler(Op::read(answer));
+                            handler(result);
                     });
     }
 
     //! Verifies an authentication token. valid:false is a result, not an error.
     ApiCall *verifyToken(const QString &token, QObject *context, Handler<VerifyResult> handler);
+
+    //! \a error with the operation and host filled in where the reader left them out.
+    ApiError describe(ApiError error, const QString &operation) const;
 
     int activeCalls() const { return m_active; }
     void cancelAll();

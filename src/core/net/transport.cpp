@@ -216,7 +216,8 @@ void Transport::complete(PendingHttp *pending)
     qint64 expected = -1;
 
     if (reply) {
-        pending->m_body += reply->readAll();
+        if (reply->isOpen())
+            pending->m_body += reply->readAll();
         status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
         headers = reply->rawHeaderPairs();
@@ -240,7 +241,8 @@ void Transport::complete(PendingHttp *pending)
         case PendingHttp::AbortReason::None:
             // An HTTP status means the server answered: 4xx and 5xx are answers, not network errors.
             // Errors of the connection itself (codes below 200) win even with a status: the answer is cut off.
-            if (code != QNetworkReply::NoError && (status == 0 || int(code) < 200 || (int(code) >= 300 && int(code) < 400)))
+            // Qt files 400 under a protocol code (ProtocolInvalidOperationError): a status still means an answer.
+            if (code != QNetworkReply::NoError && (status == 0 || int(code) < 200))
                 pending->m_error = classifyNetworkError(code, reply->errorString(), pending->m_body.size(), expected);
             break;
         }
