@@ -1,0 +1,3 @@
+#include "users/userslogging.h"
+
+Q_LOGGING_CATEGORY(lcUsers, "plainkey.users", QtInfoMsg)
