@@ -85,8 +85,8 @@ sanitize)
 bench)
     install_deps
     build build
-    for b in build/bench/*/bench_*; do
-        [ -x "$b" ] || continue
+    for b in build/bench/*/*; do
+        [ -f "$b" ] && [ -x "$b" ] || continue
         echo "== $b"
         QT_QPA_PLATFORM=offscreen "$b"
     done
