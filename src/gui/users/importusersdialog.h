@@ -1,0 +1,69 @@
+#pragma once
+
+#include "users/userimportlist.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QSortFilterProxyModel;
+
+namespace Ui {
+class ImportUsersDialog;
+}
+
+namespace plainkey {
+class PlainKeyClient;
+class UserImporter;
+}
+
+namespace plainkey::gui {
+
+class ImportRowModel;
+
+//! Bulk import: read a file, preview every row, create the users in chunks with a progress
+//! bar, and show each row's result (created with its ID, or why not); save it as a CSV report.
+class ImportUsersDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit ImportUsersDialog(PlainKeyClient *client, QWidget *parent = nullptr);
+    ~ImportUsersDialog() override;
+
+    //! Reads \a path for the preview; false (with the reason shown) when it cannot be read.
+    bool loadFile(const QString &path);
+    //! Reads names from \a data as if from a file called \a name.
+    bool loadData(const QByteArray &data, const QString &name);
+    //! Starts creating the previewed names (what the Import button does).
+    void startImport();
+
+    UserImporter *importer() const { return m_importer; }
+    ImportRowModel *rowModel() const { return m_model; }
+
+signals:
+    //! The import finished; \a created users were created.
+    void importFinished(int created);
+
+protected:
+    void reject() override;
+
+private:
+    void chooseFile();
+    void showList(const UserImportList &list, const QString &source);
+    void onProgress(int processed, int total);
+    void onFinished();
+    void saveReport();
+    void updateCounts();
+    void updateButtons();
+    void applyFilter(int which);
+
+    std::unique_ptr<Ui::ImportUsersDialog> m_ui;
+    UserImporter *m_importer;
+    ImportRowModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    bool m_loaded = false;
+    bool m_started = false;
+    bool m_closeWhenDone = false;
+};
+
+} // namespace plainkey::gui
