@@ -22,7 +22,9 @@ QUrl Credentials::normalizedBaseUrl() const
 QUrl Credentials::endpoint(const QString &path) const
 {
     QUrl u = normalizedBaseUrl();
-    u.setPath(u.path() + path);
+    // \a path arrives percent-encoded (ApiRequest::segment); QUrl::setPath's default
+    // DecodedMode would encode its '%' again, turning an ID "a/b" into "a%252Fb".
+    u.setPath(u.path(QUrl::FullyEncoded) + path, QUrl::TolerantMode);
     return u;
 }
 

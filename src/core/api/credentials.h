@@ -25,7 +25,7 @@ struct Credentials
 
     //! The base URL with one trailing slash removed, as PlainKey's SDK does.
     QUrl normalizedBaseUrl() const;
-    //! \a path (starting with '/') under the base URL.
+    //! \a path (starting with '/', dynamic segments percent-encoded) under the base URL.
     QUrl endpoint(const QString &path) const;
     //! True when the base URL names this machine (localhost, 127.0.0.0/8, ::1).
     bool isLoopback() const;
