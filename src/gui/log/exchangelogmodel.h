@@ -1,0 +1,67 @@
+#pragma once
+
+#include "log/exchangelog.h"
+#include "log/exchange.h"
+
+#include <QAbstractTableModel>
+#include <QPointer>
+
+#include <deque>
+
+namespace plainkey::gui {
+
+//! The exchange log as a table: one row per request, oldest first, following the log's
+//! appends, updates, trims and clears as they happen. Reads the log; never changes it.
+class ExchangeLogModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TimeColumn, MethodColumn, PathColumn, StatusColumn, DurationColumn, SizeColumn, OutcomeColumn, ColumnCount };
+    //! Which Server API area a request belongs to, for the log's endpoint filter.
+    enum class Endpoint { Any, AccessToken, Verify, Users, Passkeys, Emulator, Other };
+    Q_ENUM(Endpoint)
+    enum Role {
+        ExchangeIdRole = Qt::UserRole + 1, //!< quint64
+        OutcomeRole,                       //!< int(Exchange::Outcome)
+        EndpointRole,                      //!< int(Endpoint)
+        SortRole,                          //!< a value that sorts the column cheaply
+    };
+
+    explicit ExchangeLogModel(ExchangeLog *log, QObject *parent = nullptr);
+    ~ExchangeLogModel() override;
+
+    ExchangeLog *log() const { return m_log; }
+    //! The exchange shown in \a row, or null when out of range.
+    const Exchange *exchangeAt(int row) const;
+    //! The row showing exchange \a id, or -1.
+    int rowOf(quint64 id) const;
+    //! The exchange's path without host (cached: the filter reads it often).
+    QString pathAt(int row) const;
+    Endpoint endpointAt(int row) const;
+
+    static Endpoint endpointOf(const QString &path);
+    static QString endpointName(Endpoint endpoint);
+    //! "12 ms", "3.04 s"
+    static QString formatDuration(qint64 ms);
+    //! "812 B", "4.2 KB", "1.3 MB"
+    static QString formatSize(qint64 bytes);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct RowCache
+    {
+        QString path;
+        Endpoint endpoint;
+    };
+    void connectLog();
+    static RowCache cacheFor(const Exchange &exchange);
+
+    QPointer<ExchangeLog> m_log;
+    std::deque<RowCache> m_cache;
+};
+
+} // namespace plainkey::gui

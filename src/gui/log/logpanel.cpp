@@ -1,0 +1,354 @@
+#include "log/logpanel.h"
+#include "ui_logpanel.h"
+
+#include "export/curlexporter.h"
+#include "log/exchangeformatter.h"
+#include "log/exchangefiltermodel.h"
+#include "log/exchangelog.h"
+#include "log/exchangelogmodel.h"
+#include "log/httpmessagehighlighter.h"
+
+#include <QClipboard>
+#include <QDataStream>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QMenu>
+#include <QTimer>
+
+namespace plainkey::gui {
+
+namespace {
+constexpr int kLayoutVersion = 1;
+}
+
+LogPanel::LogPanel(QWidget *parent)
+    : QWidget(parent), ui(std::make_unique<Ui::LogPanel>()), m_filterTimer(new QTimer(this)),
+      m_followTimer(new QTimer(this)), m_countTimer(new QTimer(this))
+{
+    ui->setupUi(this);
+
+    for (auto s : {ExchangeFilterModel::StatusClass::Any, ExchangeFilterModel::StatusClass::Success,
+                   ExchangeFilterModel::StatusClass::ClientError, ExchangeFilterModel::StatusClass::ServerError,
+                   ExchangeFilterModel::StatusClass::Problems, ExchangeFilterModel::StatusClass::Failed,
+                   ExchangeFilterModel::StatusClass::Pending})
+        ui->statusCombo->addItem(ExchangeFilterModel::statusClassName(s), int(s));
+    using E = ExchangeLogModel::Endpoint;
+    for (auto e : {E::Any, E::AccessToken, E::Verify, E::Users, E::Passkeys, E::Emulator, E::Other})
+        ui->endpointCombo->addItem(ExchangeLogModel::endpointName(e), int(e));
+
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    ui->requestEdit->setFont(mono);
+    ui->responseEdit->setFont(mono);
+    m_requestHighlighter = new HttpMessageHighlighter(ui->requestEdit->document());
+    m_responseHighlighter = new HttpMessageHighlighter(ui->responseEdit->document());
+    ui->splitter->setStretchFactor(0, 3);
+    ui->splitter->setStretchFactor(1, 2);
+
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(150);
+    m_followTimer->setSingleShot(true);
+    m_followTimer->setInterval(30);
+    m_countTimer->setSingleShot(true);
+    m_countTimer->setInterval(100);
+    connect(m_followTimer, &QTimer::timeout, this, &LogPanel::followNow);
+    connect(m_countTimer, &QTimer::timeout, this, &LogPanel::updateCount);
+    connect(ui->filterEdit, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(ui->filterEdit, &QLineEdit::returnPressed, this, [this] {
+        m_filterTimer->stop();
+        if (m_filter)
+            m_filter->setText(ui->filterEdit->text());
+    });
+    connect(m_filterTimer, &QTimer::timeout, this, [this] {
+        if (m_filter)
+            m_filter->setText(ui->filterEdit->text());
+    });
+    connect(ui->statusCombo, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_filter)
+            m_filter->setStatusClass(ExchangeFilterModel::StatusClass(ui->statusCombo->currentData().toInt()));
+    });
+    connect(ui->endpointCombo, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_filter)
+            m_filter->setEndpoint(ExchangeLogModel::Endpoint(ui->endpointCombo->currentData().toInt()));
+    });
+    connect(ui->followCheck, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            scheduleFollow();
+        emit followNewestChanged(on);
+    });
+    connect(ui->curlButton, &QToolButton::clicked, this, &LogPanel::copyAsCurl);
+    connect(ui->clearButton, &QToolButton::clicked, this, &LogPanel::clear);
+
+    QHeaderView *header = ui->tableView->horizontalHeader();
+    header->setSectionsMovable(true);
+    header->setStretchLastSection(false);
+    // Fixed row heights keep scrolling through 100,000 rows cheap.
+    ui->tableView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    ui->tableView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    ui->tableView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(ui->tableView, &QWidget::customContextMenuRequested, this, &LogPanel::showContextMenu);
+    ui->curlButton->setEnabled(false);
+}
+
+LogPanel::~LogPanel() = default;
+
+void LogPanel::setExchangeLog(ExchangeLog *log)
+{
+    if (m_log == log)
+        return;
+    if (m_log)
+        m_log->disconnect(this);
+    ui->tableView->setModel(nullptr);
+    delete m_filter;
+    delete m_model;
+    m_filter = nullptr;
+    m_model = nullptr;
+    m_log = log;
+    m_currentId = 0;
+    showDetail(0);
+    if (!log)
+        return;
+
+    m_model = new ExchangeLogModel(log, this);
+    m_filter = new ExchangeFilterModel(this);
+    m_filter->setSourceModel(m_model);
+    m_filter->setText(ui->filterEdit->text());
+    m_filter->setStatusClass(ExchangeFilterModel::StatusClass(ui->statusCombo->currentData().toInt()));
+    m_filter->setEndpoint(ExchangeLogModel::Endpoint(ui->endpointCombo->currentData().toInt()));
+    ui->tableView->setModel(m_filter);
+    ui->tableView->sortByColumn(ExchangeLogModel::TimeColumn, Qt::AscendingOrder);
+
+    QHeaderView *header = ui->tableView->horizontalHeader();
+    const QFontMetrics fm = fontMetrics();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(ExchangeLogModel::PathColumn, QHeaderView::Stretch);
+    header->resizeSection(ExchangeLogModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16);
+    header->resizeSection(ExchangeLogModel::MethodColumn, fm.horizontalAdvance(QStringLiteral("DELETE")) + 16);
+    header->resizeSection(ExchangeLogModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + 24);
+    header->resizeSection(ExchangeLogModel::DurationColumn, fm.horizontalAdvance(QStringLiteral("Duration")) + 24);
+    header->resizeSection(ExchangeLogModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("10.0 KB")) + 20);
+    header->resizeSection(ExchangeLogModel::OutcomeColumn, fm.horizontalAdvance(QStringLiteral("client error")) + 20);
+
+    connect(ui->tableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogPanel::onCurrentChanged);
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
+        scheduleFollow();
+        m_countTimer->start();
+    });
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, m_countTimer, qOverload<>(&QTimer::start));
+    connect(m_filter, &QAbstractItemModel::modelReset, m_countTimer, qOverload<>(&QTimer::start));
+    connect(m_filter, &QAbstractItemModel::layoutChanged, m_countTimer, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        if (m_currentId && m_model->rowOf(m_currentId) < 0)
+            showDetail(0);
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { showDetail(0); });
+    connect(log, &ExchangeLog::exchangeChanged, this, [this](int index) {
+        if (m_log && m_currentId && index < m_log->size() && m_log->at(index).id == m_currentId)
+            refreshDetail();
+    });
+    updateCount();
+    scheduleFollow();
+}
+
+bool LogPanel::followNewest() const
+{
+    return ui->followCheck->isChecked();
+}
+
+void LogPanel::setFollowNewest(bool follow)
+{
+    ui->followCheck->setChecked(follow);
+}
+
+void LogPanel::scheduleFollow()
+{
+    if (followNewest() && !m_followTimer->isActive())
+        m_followTimer->start();
+}
+
+void LogPanel::followNow()
+{
+    if (!m_filter || !m_log || !followNewest() || m_filter->rowCount() == 0)
+        return;
+    int row = -1;
+    const QHeaderView *header = ui->tableView->horizontalHeader();
+    if (header->sortIndicatorSection() == ExchangeLogModel::TimeColumn) {
+        row = header->sortIndicatorOrder() == Qt::AscendingOrder ? m_filter->rowCount() - 1 : 0;
+    } else {
+        // Sorted by another column: look for the newest exchange that passes the filter.
+        for (int i = m_log->size() - 1, tries = 0; i >= 0 && tries < 2000 && row < 0; --i, ++tries)
+            row = m_filter->rowOf(m_log->at(i).id);
+    }
+    if (row < 0)
+        return;
+    const QModelIndex index = m_filter->index(row, ExchangeLogModel::PathColumn);
+    m_selectingProgrammatically = true;
+    ui->tableView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selectingProgrammatically = false;
+    ui->tableView->scrollTo(index, QAbstractItemView::EnsureVisible);
+}
+
+void LogPanel::onCurrentChanged()
+{
+    const QModelIndex current = ui->tableView->selectionModel()->currentIndex();
+    const quint64 id = current.isValid() ? current.data(ExchangeLogModel::ExchangeIdRole).value<quint64>() : 0;
+    if (!m_selectingProgrammatically && followNewest() && id && m_log && m_log->size() > 0
+        && id != m_log->at(m_log->size() - 1).id)
+        // The person picked an older exchange: stop jumping away from it.
+        setFollowNewest(false);
+    showDetail(id);
+}
+
+void LogPanel::showExchange(quint64 id)
+{
+    if (!m_filter || !m_model || m_model->rowOf(id) < 0)
+        return;
+    if (m_filter->rowOf(id) < 0) {
+        ui->filterEdit->clear();
+        m_filterTimer->stop();
+        m_filter->setText({});
+        ui->statusCombo->setCurrentIndex(0);
+        ui->endpointCombo->setCurrentIndex(0);
+    }
+    const int row = m_filter->rowOf(id);
+    if (row < 0)
+        return;
+    if (m_log && m_log->size() > 0 && id != m_log->at(m_log->size() - 1).id)
+        setFollowNewest(false);
+    const QModelIndex index = m_filter->index(row, ExchangeLogModel::PathColumn);
+    m_selectingProgrammatically = true;
+    ui->tableView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selectingProgrammatically = false;
+    ui->tableView->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    showDetail(id);
+}
+
+void LogPanel::showDetail(quint64 id)
+{
+    m_currentId = id;
+    refreshDetail();
+}
+
+void LogPanel::refreshDetail()
+{
+    const Exchange *e = m_log && m_currentId ? m_log->find(m_currentId) : nullptr;
+    ui->curlButton->setEnabled(e != nullptr);
+    if (!e) {
+        m_currentId = 0;
+        ui->summaryLabel->setText(tr("Select an exchange to see its request and response."));
+        ui->requestEdit->clear();
+        ui->responseEdit->clear();
+        return;
+    }
+    ui->summaryLabel->setText(ExchangeFormatter::summary(*e));
+    // Keep the reading position when a pending exchange completes.
+    const QString request = ExchangeFormatter::requestText(*e);
+    if (ui->requestEdit->toPlainText() != request)
+        ui->requestEdit->setPlainText(request);
+    const QString response = ExchangeFormatter::responseText(*e);
+    if (ui->responseEdit->toPlainText() != response)
+        ui->responseEdit->setPlainText(response);
+}
+
+void LogPanel::copyAsCurl()
+{
+    const Exchange *e = m_log && m_currentId ? m_log->find(m_currentId) : nullptr;
+    if (!e) {
+        emit statusMessage(tr("Select an exchange in the request log first, then copy it as cURL."), 5000);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(CurlExporter::toCurl(*e));
+    const QStringList vars = CurlExporter::variables(*e);
+    if (vars.isEmpty())
+        emit statusMessage(tr("Copied %1 %2 as a cURL command.").arg(QString::fromLatin1(e->method), e->path()), 6000);
+    else
+        emit statusMessage(tr("Copied %1 %2 as a cURL command. It reads the secrets from %3: set them in your shell first.")
+                                   .arg(QString::fromLatin1(e->method), e->path(),
+                                        QStringLiteral("$") + vars.join(QStringLiteral(", $"))),
+                           10000);
+}
+
+void LogPanel::clear()
+{
+    if (!m_log)
+        return;
+    const int count = m_log->size();
+    m_log->clear();
+    emit statusMessage(tr("Cleared %n exchange(s) from the request log.", nullptr, count), 4000);
+}
+
+void LogPanel::focusFilter()
+{
+    ui->filterEdit->setFocus(Qt::ShortcutFocusReason);
+    ui->filterEdit->selectAll();
+}
+
+void LogPanel::focusTable()
+{
+    ui->tableView->setFocus(Qt::ShortcutFocusReason);
+}
+
+void LogPanel::updateCount()
+{
+    const int total = m_model ? m_model->rowCount() : 0;
+    const int shown = m_filter ? m_filter->rowCount() : 0;
+    if (m_filter && m_filter->isFiltering())
+        ui->countLabel->setText(tr("%1 of %n exchange(s)", nullptr, total).arg(shown));
+    else
+        ui->countLabel->setText(tr("%n exchange(s)", nullptr, total));
+}
+
+void LogPanel::showContextMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    const bool have = m_currentId != 0;
+    menu.addAction(tr("Copy as cURL"), this, &LogPanel::copyAsCurl)->setEnabled(have);
+    menu.addAction(tr("Copy URL"), this, [this] {
+        if (const Exchange *e = m_log ? m_log->find(m_currentId) : nullptr)
+            QGuiApplication::clipboard()->setText(e->url);
+    })->setEnabled(have);
+    menu.addSeparator();
+    menu.addAction(tr("Clear the log"), this, &LogPanel::clear);
+    menu.exec(ui->tableView->viewport()->mapToGlobal(pos));
+}
+
+QByteArray LogPanel::saveLayout() const
+{
+    QByteArray out;
+    QDataStream s(&out, QIODevice::WriteOnly);
+    s << qint32(kLayoutVersion) << ui->splitter->saveState() << ui->tableView->horizontalHeader()->saveState()
+      << followNewest() << qint32(ui->detailTabs->currentIndex());
+    return out;
+}
+
+void LogPanel::restoreLayout(const QByteArray &state)
+{
+    if (state.isEmpty())
+        return;
+    QDataStream s(state);
+    qint32 version = 0;
+    QByteArray splitter;
+    QByteArray header;
+    bool follow = true;
+    qint32 tab = 1;
+    s >> version >> splitter >> header >> follow >> tab;
+    if (s.status() != QDataStream::Ok || version != kLayoutVersion)
+        return;
+    ui->splitter->restoreState(splitter);
+    if (m_filter)
+        ui->tableView->horizontalHeader()->restoreState(header);
+    setFollowNewest(follow);
+    if (tab >= 0 && tab < ui->detailTabs->count())
+        ui->detailTabs->setCurrentIndex(tab);
+}
+
+void LogPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        m_requestHighlighter->rehighlight();
+        m_responseHighlighter->rehighlight();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace plainkey::gui

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "log/exchangelog.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <memory>
+
+class QTimer;
+
+namespace Ui {
+class LogPanel;
+}
+
+namespace plainkey::gui {
+
+class ExchangeFilterModel;
+class ExchangeLogModel;
+class HttpMessageHighlighter;
+
+//! The request log: every exchange in a sortable, filterable table, and the selected one's
+//! request and response (redacted, JSON pretty-printed) beside it.
+class LogPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LogPanel(QWidget *parent = nullptr);
+    ~LogPanel() override;
+
+    //! Shows \a log; the panel never changes it except for Clear.
+    void setExchangeLog(ExchangeLog *log);
+    ExchangeLogModel *logModel() const { return m_model; }
+    ExchangeFilterModel *filterModel() const { return m_filter; }
+
+    bool followNewest() const;
+    //! The exchange the detail pane shows, or 0.
+    quint64 currentExchangeId() const { return m_currentId; }
+
+    QByteArray saveLayout() const;
+    void restoreLayout(const QByteArray &state);
+
+public slots:
+    void setFollowNewest(bool follow);
+    //! Selects exchange \a id (clearing filters that hide it) and shows its details.
+    void showExchange(quint64 id);
+    void copyAsCurl();
+    void clear();
+    void focusFilter();
+    void focusTable();
+
+signals:
+    void statusMessage(const QString &text, int timeoutMs);
+    void followNewestChanged(bool follow);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void onCurrentChanged();
+    void showDetail(quint64 id);
+    void refreshDetail();
+    void scheduleFollow();
+    void followNow();
+    void updateCount();
+    void showContextMenu(const QPoint &pos);
+
+    std::unique_ptr<Ui::LogPanel> ui;
+    QPointer<ExchangeLog> m_log;
+    ExchangeLogModel *m_model = nullptr;
+    ExchangeFilterModel *m_filter = nullptr;
+    HttpMessageHighlighter *m_requestHighlighter = nullptr;
+    HttpMessageHighlighter *m_responseHighlighter = nullptr;
+    QTimer *m_filterTimer = nullptr;
+    QTimer *m_followTimer = nullptr;
+    QTimer *m_countTimer = nullptr;
+    quint64 m_currentId = 0;
+    bool m_selectingProgrammatically = false;
+};
+
+} // namespace plainkey::gui
