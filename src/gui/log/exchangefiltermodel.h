@@ -44,6 +44,7 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    void refilter();
     bool matchesText(int sourceRow, const Exchange &exchange) const;
 
     ExchangeLogModel *m_source = nullptr;

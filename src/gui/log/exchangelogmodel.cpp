@@ -5,6 +5,7 @@
 
 #include <QGuiApplication>
 #include <QLocale>
+#include <QTimer>
 #include <QUrl>
 
 namespace plainkey::gui {
@@ -27,11 +28,17 @@ Theme::Tone toneOf(Exchange::Outcome outcome)
 
 } // namespace
 
-ExchangeLogModel::ExchangeLogModel(ExchangeLog *log, QObject *parent) : QAbstractTableModel(parent), m_log(log)
+ExchangeLogModel::ExchangeLogModel(ExchangeLog *log, QObject *parent)
+    : QAbstractTableModel(parent), m_log(log), m_flushTimer(new QTimer(this))
 {
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(batchInterval);
+    connect(m_flushTimer, &QTimer::timeout, this, &ExchangeLogModel::flush);
     if (m_log) {
         for (int i = 0; i < m_log->size(); ++i)
             m_cache.push_back(cacheFor(m_log->at(i)));
+        m_rows = m_log->size();
+        m_firstId = m_rows > 0 ? m_log->at(0).id : 0;
         connectLog();
     }
 }
@@ -40,34 +47,93 @@ ExchangeLogModel::~ExchangeLogModel() = default;
 
 void ExchangeLogModel::connectLog()
 {
-    connect(m_log, &ExchangeLog::exchangeAboutToBeAppended, this, [this](int index) {
-        beginInsertRows({}, index, index);
-    });
     connect(m_log, &ExchangeLog::exchangeAppended, this, [this](int index) {
         m_cache.push_back(cacheFor(m_log->at(index)));
-        endInsertRows();
+        scheduleFlush();
     });
     connect(m_log, &ExchangeLog::exchangeChanged, this, [this](int index) {
-        emit dataChanged(this->index(index, 0), this->index(index, ColumnCount - 1));
-    });
-    connect(m_log, &ExchangeLog::exchangesAboutToBeTrimmed, this, [this](int count) {
-        beginRemoveRows({}, 0, count - 1);
+        const quint64 id = m_log->at(index).id;
+        if (m_rows > 0 && id >= m_firstId && id < m_firstId + quint64(m_rows)) {
+            const int row = int(id - m_firstId);
+            emit dataChanged(this->index(row, 0), this->index(row, ColumnCount - 1));
+        }
     });
     connect(m_log, &ExchangeLog::exchangesTrimmed, this, [this](int count) {
         m_cache.erase(m_cache.begin(), m_cache.begin() + std::min<size_t>(size_t(count), m_cache.size()));
-        endRemoveRows();
+        scheduleFlush();
     });
-    connect(m_log, &ExchangeLog::aboutToBeCleared, this, [this] { beginResetModel(); });
+    connect(m_log, &ExchangeLog::aboutToBeCleared, this, [this] {
+        m_flushTimer->stop();
+        beginResetModel();
+    });
     connect(m_log, &ExchangeLog::cleared, this, [this] {
         m_cache.clear();
+        m_rows = 0;
+        m_firstId = 0;
         endResetModel();
     });
     // The log going away (its client closed) empties the table rather than leaving dangling rows.
     connect(m_log, &QObject::destroyed, this, [this] {
+        m_flushTimer->stop();
         beginResetModel();
         m_cache.clear();
+        m_rows = 0;
+        m_firstId = 0;
         endResetModel();
     });
+}
+
+void ExchangeLogModel::scheduleFlush()
+{
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void ExchangeLogModel::flush()
+{
+    m_flushTimer->stop();
+    if (!m_log)
+        return;
+    const int logSize = m_log->size();
+    if (logSize == 0) {
+        if (m_rows > 0) {
+            beginRemoveRows({}, 0, m_rows - 1);
+            m_rows = 0;
+            endRemoveRows();
+        }
+        return;
+    }
+    const quint64 logFirst = m_log->at(0).id;
+    const quint64 logEnd = logFirst + quint64(logSize);
+    if (m_rows == 0)
+        m_firstId = logFirst;
+    // Rows whose exchanges the log has dropped leave from the top, in one move.
+    if (logFirst > m_firstId) {
+        const int gone = int(std::min<quint64>(logFirst - m_firstId, quint64(m_rows)));
+        if (gone > 0) {
+            beginRemoveRows({}, 0, gone - 1);
+            m_rows -= gone;
+            m_firstId += quint64(gone);
+            endRemoveRows();
+        }
+        if (m_rows == 0)
+            m_firstId = logFirst;
+    }
+    const quint64 shownEnd = m_firstId + quint64(m_rows);
+    if (logEnd > shownEnd) {
+        const int added = int(logEnd - shownEnd);
+        beginInsertRows({}, m_rows, m_rows + added - 1);
+        m_rows += added;
+        endInsertRows();
+    }
+}
+
+int ExchangeLogModel::logIndex(int row) const
+{
+    if (!m_log || row < 0 || row >= m_rows)
+        return -1;
+    const int index = m_log->indexOf(m_firstId + quint64(row));
+    return index < int(m_cache.size()) ? index : -1;
 }
 
 ExchangeLogModel::RowCache ExchangeLogModel::cacheFor(const Exchange &exchange)
@@ -80,27 +146,27 @@ ExchangeLogModel::RowCache ExchangeLogModel::cacheFor(const Exchange &exchange)
 
 const Exchange *ExchangeLogModel::exchangeAt(int row) const
 {
-    if (!m_log || row < 0 || row >= int(m_cache.size()) || row >= m_log->size())
-        return nullptr;
-    return &m_log->at(row);
+    const int index = logIndex(row);
+    return index < 0 ? nullptr : &m_log->at(index);
 }
 
 int ExchangeLogModel::rowOf(quint64 id) const
 {
-    if (!m_log)
+    if (m_rows == 0 || id < m_firstId || id >= m_firstId + quint64(m_rows) || !m_log || m_log->indexOf(id) < 0)
         return -1;
-    const int row = m_log->indexOf(id);
-    return row < int(m_cache.size()) ? row : -1;
+    return int(id - m_firstId);
 }
 
 QString ExchangeLogModel::pathAt(int row) const
 {
-    return row >= 0 && row < int(m_cache.size()) ? m_cache[size_t(row)].path : QString();
+    const int index = logIndex(row);
+    return index < 0 ? QString() : m_cache[size_t(index)].path;
 }
 
 ExchangeLogModel::Endpoint ExchangeLogModel::endpointAt(int row) const
 {
-    return row >= 0 && row < int(m_cache.size()) ? m_cache[size_t(row)].endpoint : Endpoint::Other;
+    const int index = logIndex(row);
+    return index < 0 ? Endpoint::Other : m_cache[size_t(index)].endpoint;
 }
 
 ExchangeLogModel::Endpoint ExchangeLogModel::endpointOf(const QString &pathAndQuery)
@@ -154,7 +220,7 @@ QString ExchangeLogModel::formatSize(qint64 bytes)
 
 int ExchangeLogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_cache.size());
+    return parent.isValid() ? 0 : m_rows;
 }
 
 int ExchangeLogModel::columnCount(const QModelIndex &parent) const
@@ -173,7 +239,7 @@ QVariant ExchangeLogModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case TimeColumn: return e->startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
         case MethodColumn: return QString::fromLatin1(e->method);
-        case PathColumn: return m_cache[size_t(index.row())].path;
+        case PathColumn: return pathAt(index.row());
         case StatusColumn:
             if (pending)
                 return tr("\u2026");
@@ -212,12 +278,12 @@ QVariant ExchangeLogModel::data(const QModelIndex &index, int role) const
         }
     case ExchangeIdRole: return QVariant::fromValue(e->id);
     case OutcomeRole: return int(e->outcome);
-    case EndpointRole: return int(m_cache[size_t(index.row())].endpoint);
+    case EndpointRole: return int(endpointAt(index.row()));
     case SortRole:
         switch (index.column()) {
         case TimeColumn: return QVariant::fromValue(e->id);
         case MethodColumn: return QString::fromLatin1(e->method);
-        case PathColumn: return m_cache[size_t(index.row())].path;
+        case PathColumn: return pathAt(index.row());
         case StatusColumn: return e->status;
         case DurationColumn: return e->durationMs;
         case SizeColumn: return e->responseBytes;

@@ -8,10 +8,14 @@
 
 #include <deque>
 
+class QTimer;
+
 namespace plainkey::gui {
 
-//! The exchange log as a table: one row per request, oldest first, following the log's
-//! appends, updates, trims and clears as they happen. Reads the log; never changes it.
+//! The exchange log as a table: one row per request, oldest first. Reads the log; never
+//! changes it. Appends and trims reach the view in batches (every batchInterval, or on
+//! flush()), so a full log of 100,000 rows costs one row move per batch rather than one per
+//! exchange; updates of rows already shown and clears are passed on at once.
 class ExchangeLogModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -30,7 +34,12 @@ public:
     explicit ExchangeLogModel(ExchangeLog *log, QObject *parent = nullptr);
     ~ExchangeLogModel() override;
 
+    //! How long appends and trims may wait before the view hears of them.
+    static constexpr int batchInterval = 50;
+
     ExchangeLog *log() const { return m_log; }
+    //! Shows every append and trim of the log now.
+    void flush();
     //! The exchange shown in \a row, or null when out of range.
     const Exchange *exchangeAt(int row) const;
     //! The row showing exchange \a id, or -1.
@@ -58,10 +67,18 @@ private:
         Endpoint endpoint;
     };
     void connectLog();
+    void scheduleFlush();
+    //! The log index of model row \a row, or -1 when that exchange has left the log.
+    int logIndex(int row) const;
     static RowCache cacheFor(const Exchange &exchange);
 
     QPointer<ExchangeLog> m_log;
+    //! Parallel to the log (always in step with it), whatever the view has been told.
     std::deque<RowCache> m_cache;
+    //! The rows the view knows: exchanges m_firstId .. m_firstId + m_rows - 1.
+    quint64 m_firstId = 0;
+    int m_rows = 0;
+    QTimer *m_flushTimer;
 };
 
 } // namespace plainkey::gui

@@ -201,6 +201,8 @@ void LogPanel::onCurrentChanged()
 
 void LogPanel::showExchange(quint64 id)
 {
+    if (m_model)
+        m_model->flush();
     if (!m_filter || !m_model || m_model->rowOf(id) < 0)
         return;
     if (m_filter->rowOf(id) < 0) {

@@ -1,0 +1,191 @@
+// Fills the console's request log with 100,000 exchanges through the same model, filter
+// proxy and table view the console uses, and prints how long appending, trimming,
+// filtering, sorting and painting take. Figures, not pass/fail.
+//
+//   bench_logmodel [count]      (QT_QPA_PLATFORM defaults to offscreen)
+
+#include "log/exchangefiltermodel.h"
+#include "log/exchangelog.h"
+#include "log/exchangelogmodel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QPixmap>
+#include <QScrollBar>
+#include <QTableView>
+
+#include <cstdio>
+
+using namespace plainkey;
+using namespace plainkey::gui;
+
+namespace {
+
+struct Shape
+{
+    const char *method;
+    const char *path;
+    int status;
+    const char *body;
+};
+
+// A mix like a busy session: tokens, verifications (valid and not), users, a few failures.
+const Shape kShapes[] = {
+        {"POST", "/server/access-token", 200, R"({"access_token":"[redacted access_token #1a2b3c4d]","token_type":"Bearer","expires_in":3600})"},
+        {"POST", "/server/authentication-token/verify", 200, R"({"valid":true,"userId":"usr_%1","projectId":"demo-project","expiresAt":"2026-01-01T00:00:00Z","payload":{}})"},
+        {"POST", "/server/authentication-token/verify", 401, R"({"valid":false,"error":"Token expired"})"},
+        {"GET", "/server/user/usr_%1", 200, R"({"id":"usr_%1","userName":"user%1@example.com"})"},
+        {"GET", "/server/user/usr_%1/credentials", 200, R"([{"id":"cred_%1","userId":"usr_%1","label":"MacBook","createdAt":"2026-01-01T00:00:00Z"}])"},
+        {"GET", "/server/user/usr_%1", 404, R"({"error":"User not found"})"},
+        {"POST", "/server/authentication-token/verify", 503, "<html>Service Unavailable</html>"},
+        {"GET", "/server/user?userName=user%1", 200, R"({"id":"usr_%1","userName":"user%1"})"},
+};
+
+void addOne(ExchangeLog &log, int i)
+{
+    const Shape &s = kShapes[i % std::size(kShapes)];
+    const QString n = QString::number(i);
+    Exchange e;
+    e.method = s.method;
+    e.url = QStringLiteral("https://api.plainkey.io") + QString::fromLatin1(s.path).replace(QLatin1String("%1"), n);
+    e.operation = QStringLiteral("Benchmark request");
+    e.requestHeaders = {{"Authorization", "Bearer [redacted access_token #1a2b3c4d]"}, {"x-project-id", "demo-project"}};
+    e.startedAt = QDateTime::currentDateTimeUtc();
+    const quint64 id = log.append(std::move(e));
+    // Every exchange is recorded pending and completed later, as the transport does.
+    log.update(id, [&](Exchange &x) {
+        x.status = s.status;
+        x.durationMs = 5 + i % 400;
+        x.responseHeaders = {{"content-type", "application/json"}};
+        x.responseBody = QString::fromLatin1(s.body).replace(QLatin1String("%1"), n).toUtf8();
+        x.responseBytes = x.responseBody.size();
+        x.outcome = Exchange::outcomeForStatus(s.status);
+    });
+}
+
+double ms(const QElapsedTimer &t)
+{
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+void report(const char *what, double millis, int count = 0)
+{
+    if (count > 0)
+        std::printf("%-46s %9.1f ms  (%.2f us each)\n", what, millis, millis * 1000.0 / count);
+    else
+        std::printf("%-46s %9.1f ms\n", what, millis);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const int count = argc > 1 ? std::max(1000, QString::fromLocal8Bit(argv[1]).toInt()) : 100000;
+
+    ExchangeLog log;
+    log.setCapacity(count);
+    ExchangeLogModel model(&log);
+    ExchangeFilterModel filter;
+    filter.setSourceModel(&model);
+    QTableView view;
+    view.setModel(&filter);
+    view.setSortingEnabled(true);
+    view.sortByColumn(ExchangeLogModel::TimeColumn, Qt::AscendingOrder);
+    view.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view.verticalHeader()->setDefaultSectionSize(22);
+    view.horizontalHeader()->setSectionResizeMode(ExchangeLogModel::PathColumn, QHeaderView::Stretch);
+    view.resize(900, 400);
+    view.show();
+
+    std::printf("Request log benchmark: %d exchanges, model + filter proxy (sorted by time) + table view\n", count);
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < count; ++i) {
+        addOne(log, i);
+        if (i % 1000 == 999)
+            QCoreApplication::processEvents();
+    }
+    model.flush();
+    QCoreApplication::processEvents();
+    report("append (record + complete), view attached", ms(t), count);
+
+    t.restart();
+    const int extra = count / 10;
+    for (int i = 0; i < extra; ++i) {
+        addOne(log, count + i);
+        if (i % 1000 == 999)
+            QCoreApplication::processEvents();
+    }
+    model.flush();
+    QCoreApplication::processEvents();
+    report("append at capacity (oldest trimmed)", ms(t), extra);
+
+    // Exchanges arriving one by one, each shown on its own (the worst case for a full log).
+    t.restart();
+    for (int i = 0; i < 200; ++i) {
+        addOne(log, count + extra + i);
+        model.flush();
+    }
+    QCoreApplication::processEvents();
+    report("append at capacity, one batch per exchange", ms(t), 200);
+
+    t.restart();
+    view.scrollToBottom();
+    view.viewport()->grab();
+    report("scroll to newest and paint", ms(t));
+
+    struct FilterCase
+    {
+        const char *name;
+        std::function<void()> apply;
+    };
+    const FilterCase filters[] = {
+            {"filter text \"verify\" (path)", [&] { filter.setText(QStringLiteral("verify")); }},
+            {"filter text \"usr_77777\" (path and bodies)", [&] { filter.setText(QStringLiteral("usr_77777")); }},
+            {"filter text \"no-such-text\" (every body)", [&] { filter.setText(QStringLiteral("no-such-text")); }},
+            {"clear text filter", [&] { filter.setText({}); }},
+            {"filter status: problems", [&] { filter.setStatusClass(ExchangeFilterModel::StatusClass::Problems); }},
+            {"filter endpoint: users", [&] { filter.setEndpoint(ExchangeLogModel::Endpoint::Users); }},
+            {"clear status and endpoint", [&] {
+                 filter.setStatusClass(ExchangeFilterModel::StatusClass::Any);
+                 filter.setEndpoint(ExchangeLogModel::Endpoint::Any);
+             }},
+    };
+    for (const auto &f : filters) {
+        t.restart();
+        f.apply();
+        view.viewport()->grab();
+        char label[96];
+        std::snprintf(label, sizeof label, "%s -> %d rows", f.name, filter.rowCount());
+        report(label, ms(t));
+    }
+
+    const std::pair<const char *, int> sorts[] = {{"sort by status", ExchangeLogModel::StatusColumn},
+                                                  {"sort by path", ExchangeLogModel::PathColumn},
+                                                  {"sort by duration", ExchangeLogModel::DurationColumn},
+                                                  {"sort by time (back to arrival order)", ExchangeLogModel::TimeColumn}};
+    for (const auto &[name, column] : sorts) {
+        t.restart();
+        view.sortByColumn(column, Qt::AscendingOrder);
+        view.viewport()->grab();
+        report(name, ms(t));
+    }
+
+    t.restart();
+    for (int i = 0; i < 200; ++i) {
+        view.verticalScrollBar()->setValue(view.verticalScrollBar()->maximum() * i / 200);
+        view.viewport()->grab();
+    }
+    report("200 scroll steps, each painted", ms(t), 200);
+
+    t.restart();
+    log.clear();
+    QCoreApplication::processEvents();
+    report("clear", ms(t));
+    return 0;
+}
