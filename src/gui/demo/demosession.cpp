@@ -1,0 +1,142 @@
+#include "demo/demosession.h"
+
+#if __has_include("emulator/emulator.h")
+#include "emulator/emulator.h"
+#define PLAINKEY_HAVE_EMULATOR 1
+#else
+// Until the emulator library lands: the console builds, and the demo reports it is missing.
+namespace plainkey::emulator {
+class EmulatorThread
+{
+};
+struct EmulatorConfig
+{
+};
+} // namespace plainkey::emulator
+#endif
+
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace plainkey::gui {
+
+namespace {
+const QString kSignInOperation = QStringLiteral("Simulating a passkey sign-in (demo)");
+}
+
+DemoSession::DemoSession(QObject *parent) : QObject(parent) {}
+
+DemoSession::~DemoSession() = default;
+
+#ifdef PLAINKEY_HAVE_EMULATOR
+bool DemoSession::start()
+{
+    return start(emulator::EmulatorConfig());
+}
+
+bool DemoSession::start(const emulator::EmulatorConfig &config)
+{
+    if (m_thread)
+        return true;
+    auto thread = std::make_unique<emulator::EmulatorThread>();
+    if (!thread->start(config, 0)) {
+        m_error = tr("the emulator could not listen on a loopback port");
+        return false;
+    }
+    thread->seedDemoData();
+    m_baseUrl = thread->baseUrl();
+    m_credentials.baseUrl = m_baseUrl;
+    m_credentials.projectId = config.projectId;
+    m_credentials.clientSecret = config.clientSecret;
+    m_userNames = thread->demoUserNames();
+    m_thread = std::move(thread);
+    return true;
+}
+
+#else
+bool DemoSession::start()
+{
+    m_error = tr("this build has no emulator");
+    return false;
+}
+
+bool DemoSession::start(const emulator::EmulatorConfig &)
+{
+    return start();
+}
+
+void DemoSession::setSlow(bool) {}
+#endif
+
+bool DemoSession::isRunning() const
+{
+    return m_thread != nullptr;
+}
+
+bool DemoSession::owns(const Credentials &credentials) const
+{
+    return m_thread && credentials.normalizedBaseUrl() == m_credentials.normalizedBaseUrl();
+}
+
+#ifdef PLAINKEY_HAVE_EMULATOR
+void DemoSession::setSlow(bool slow)
+{
+    if (slow == m_slow || !m_thread)
+        return;
+    m_slow = slow;
+    m_thread->setLatency(slow ? slowLatencyMs : 0);
+    emit slowChanged(slow);
+}
+#endif
+
+PendingHttp *DemoSession::signIn(Transport *transport, const QString &userName, QObject *context, SignInHandler handler,
+                                 std::optional<int> ttlSeconds)
+{
+    QJsonObject body{{QStringLiteral("userName"), userName}};
+    if (ttlSeconds)
+        body.insert(QStringLiteral("ttlSeconds"), *ttlSeconds);
+    HttpRequest request;
+    request.method = "POST";
+    request.url = m_credentials.endpoint(QStringLiteral("/emulator/sign-in"));
+    request.operation = kSignInOperation;
+    request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}, {"x-project-id", m_credentials.projectId.toUtf8()}};
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+
+    PendingHttp *pending = transport->send(std::move(request));
+    QPointer<QObject> guard(context);
+    const bool hasContext = context != nullptr;
+    connect(pending, &PendingHttp::finished, this, [pending, guard, hasContext, userName, transport, handler] {
+        if (hasContext && !guard)
+            return;
+        if (pending->error()) {
+            handler(pending->error());
+            return;
+        }
+        const HttpAnswer &answer = pending->answer();
+        if (!answer.isSuccess()) {
+            handler(ApiError::fromAnswer(answer, kSignInOperation));
+            return;
+        }
+        const QJsonObject o = QJsonDocument::fromJson(answer.body).object();
+        const QJsonValue tokenValue = o.value(QLatin1String("authenticationToken"));
+        const QJsonObject tokenObject = tokenValue.toObject();
+        DemoSignIn s;
+        s.userId = o.value(QLatin1String("userId")).toString();
+        s.userName = userName;
+        s.token = tokenValue.isString() ? tokenValue.toString() : tokenObject.value(QLatin1String("token")).toString();
+        s.expiresAt = Timestamp::parse(tokenObject.value(QLatin1String("expiresAt")));
+        if (s.token.isEmpty()) {
+            handler(ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("the emulator's sign-in answer has no authenticationToken.token"),
+                             kSignInOperation));
+            return;
+        }
+        // From now on this token is redacted wherever it appears in the log.
+        transport->addSecret(SecretKind::AuthenticationToken, s.token.toUtf8());
+        handler(s);
+    });
+    return pending;
+}
+
+} // namespace plainkey::gui

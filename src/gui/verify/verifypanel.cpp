@@ -1,0 +1,426 @@
+#include "verify/verifypanel.h"
+#include "ui_verifypanel.h"
+
+#include "log/redactor.h"
+#include "theme/theme.h"
+#include "time/timestamp.h"
+#include "token/tokeninput.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace plainkey::gui {
+
+namespace {
+
+QString fingerprintOf(const QString &token)
+{
+    return QString::fromLatin1(Redactor::fingerprint(token.toUtf8()));
+}
+
+QString localTime(const QDateTime &utc)
+{
+    return utc.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+}
+
+} // namespace
+
+VerifyPanel::VerifyPanel(QWidget *parent)
+    : QWidget(parent), ui(std::make_unique<Ui::VerifyPanel>()), m_inputTimer(new QTimer(this))
+{
+    ui->setupUi(this);
+    QFont headline = ui->headlineLabel->font();
+    headline.setPointSizeF(headline.pointSizeF() * 1.25);
+    headline.setBold(true);
+    ui->headlineLabel->setFont(headline);
+    ui->claimsTree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    ui->claimsTree->header()->setStretchLastSection(true);
+    ui->resultSplitter->setStretchFactor(0, 3);
+    ui->resultSplitter->setStretchFactor(1, 2);
+    ui->demoControls->setVisible(false);
+
+    m_inputTimer->setSingleShot(true);
+    m_inputTimer->setInterval(120);
+    connect(m_inputTimer, &QTimer::timeout, this, &VerifyPanel::updateInput);
+    connect(ui->tokenEdit, &QLineEdit::textChanged, this, &VerifyPanel::onTokenEdited);
+    connect(ui->tokenEdit, &QLineEdit::returnPressed, this, &VerifyPanel::verify);
+    connect(ui->revealTokenButton, &QToolButton::toggled, this, [this](bool shown) {
+        ui->tokenEdit->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
+        ui->revealTokenButton->setText(shown ? tr("Hide") : tr("Show"));
+    });
+    connect(ui->verifyButton, &QPushButton::clicked, this, &VerifyPanel::verify);
+    connect(ui->cancelButton, &QPushButton::clicked, this, &VerifyPanel::cancel);
+    connect(ui->simulateButton, &QPushButton::clicked, this, &VerifyPanel::simulateSignIn);
+    connect(ui->tamperButton, &QPushButton::clicked, this, &VerifyPanel::changeOneCharacter);
+    connect(ui->copyUserIdButton, &QToolButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(ui->userIdEdit->text());
+        emit statusMessage(tr("User ID %1 copied.").arg(ui->userIdEdit->text()), 4000);
+    });
+    connect(ui->showUserButton, &QToolButton::clicked, this, [this] { emit showUserRequested(ui->userIdEdit->text()); });
+    connect(ui->exchangeLink, &QLabel::linkActivated, this, [this] {
+        if (m_exchangeId)
+            emit showExchangeRequested(m_exchangeId);
+    });
+    clearResult(tr("Paste a token and press Verify."));
+    updateInput();
+    updateBusy();
+}
+
+VerifyPanel::~VerifyPanel() = default;
+
+void VerifyPanel::setClient(PlainKeyClient *client)
+{
+    m_client = client;
+}
+
+void VerifyPanel::setDemoSession(DemoSession *demo)
+{
+    m_demo = demo;
+    ui->demoControls->setVisible(demo != nullptr);
+    ui->demoUserCombo->clear();
+    if (demo)
+        ui->demoUserCombo->addItems(demo->userNames());
+}
+
+QString VerifyPanel::normalizedToken() const
+{
+    const TokenInput input = TokenInput::normalize(ui->tokenEdit->text());
+    return input.ok() ? input.token : QString();
+}
+
+bool VerifyPanel::isBusy() const
+{
+    return !m_call.isNull();
+}
+
+void VerifyPanel::setToken(const QString &raw)
+{
+    ui->tokenEdit->setText(raw);
+    m_inputTimer->stop();
+    updateInput();
+}
+
+void VerifyPanel::focusToken()
+{
+    ui->tokenEdit->setFocus(Qt::ShortcutFocusReason);
+    ui->tokenEdit->selectAll();
+}
+
+void VerifyPanel::onTokenEdited()
+{
+    if (!m_confirmFingerprint.isEmpty()) {
+        m_confirmFingerprint.clear();
+        ui->reverifyLabel->setVisible(false);
+        ui->verifyButton->setText(tr("&Verify"));
+    }
+    m_inputTimer->start();
+}
+
+void VerifyPanel::updateInput()
+{
+    const QString raw = ui->tokenEdit->text();
+    ui->tamperButton->setEnabled(!raw.trimmed().isEmpty());
+    if (raw.trimmed().isEmpty()) {
+        ui->noticeLabel->setVisible(false);
+        showJwt({});
+        return;
+    }
+    const TokenInput input = TokenInput::normalize(raw);
+    if (!input.ok()) {
+        ui->noticeLabel->setText(input.problem);
+        Theme::setTextTone(ui->noticeLabel, Theme::Tone::Error);
+        ui->noticeLabel->setVisible(true);
+        showJwt({});
+        return;
+    }
+    QStringList lines = input.notices;
+    lines.prepend(tr("Token #%1, %n character(s).", nullptr, int(input.token.size())).arg(fingerprintOf(input.token)));
+    ui->noticeLabel->setText(lines.join(QLatin1Char(' ')));
+    Theme::setTextTone(ui->noticeLabel, input.notices.isEmpty() ? Theme::Tone::Muted : Theme::Tone::Info);
+    ui->noticeLabel->setVisible(true);
+    showJwt(input.token);
+}
+
+void VerifyPanel::verify()
+{
+    if (isBusy())
+        return;
+    m_inputTimer->stop();
+    updateInput();
+    const TokenInput input = TokenInput::normalize(ui->tokenEdit->text());
+    if (!input.ok()) {
+        emit statusMessage(input.problem, 5000);
+        focusToken();
+        return;
+    }
+    if (!m_client)
+        return;
+
+    const QString fingerprint = fingerprintOf(input.token);
+    const auto seen = m_verified.constFind(fingerprint);
+    if (seen != m_verified.cend() && m_confirmFingerprint != fingerprint) {
+        m_confirmFingerprint = fingerprint;
+        ui->reverifyLabel->setText(
+                tr("You verified this token at %1 (%2). Authentication tokens may be single use: a second verification can "
+                   "report it as used even though the first one succeeded. Press Verify again to send it anyway.")
+                        .arg(localTime(seen->at), seen->outcome));
+        Theme::setTextTone(ui->reverifyLabel, Theme::Tone::Warning);
+        ui->reverifyLabel->setVisible(true);
+        ui->verifyButton->setText(tr("&Verify again"));
+        emit statusMessage(tr("This token was verified before: press Verify again to send it anyway."), 6000);
+        return;
+    }
+    m_confirmFingerprint.clear();
+    ui->reverifyLabel->setVisible(false);
+    ui->verifyButton->setText(tr("&Verify"));
+
+    m_verifyingFingerprint = fingerprint;
+    m_exchangeId = 0;
+    clearResult(tr("Verifying token #%1\u2026").arg(fingerprint));
+    showJwt(input.token);
+    m_call = m_client->verifyToken(input.token, this, [this](const Result<VerifyResult> &result) {
+        const QList<quint64> ids = m_call ? m_call->exchangeIds() : QList<quint64>();
+        m_call.clear(); // finished: it deletes itself later
+        updateBusy();
+        m_exchangeId = ids.isEmpty() ? 0 : ids.last();
+        if (m_exchangeId) {
+            // The request reached the network: PlainKey may have used the token up.
+            QString outcome;
+            if (result)
+                outcome = result->valid ? tr("it was valid") : tr("it was not valid: %1").arg(result->error);
+            else
+                outcome = tr("no verdict: %1").arg(ApiError::kindName(result.error().kind()));
+            m_verified.insert(m_verifyingFingerprint, {QDateTime::currentDateTimeUtc(), outcome});
+        }
+        if (result)
+            showResult(result.value());
+        else
+            showError(result.error());
+    });
+    connect(m_call, &ApiCall::finished, this, &VerifyPanel::updateBusy, Qt::QueuedConnection);
+    updateBusy();
+}
+
+void VerifyPanel::cancel()
+{
+    if (m_call)
+        m_call->cancel();
+    if (m_signIn)
+        m_signIn->cancel();
+}
+
+void VerifyPanel::simulateSignIn()
+{
+    if (!m_demo || !m_client || m_signIn)
+        return;
+    const QString userName = ui->demoUserCombo->currentText();
+    if (userName.isEmpty())
+        return;
+    m_signIn = m_demo->signIn(m_client->transport(), userName, this, [this, userName](const Result<DemoSignIn> &result) {
+        m_signIn.clear();
+        updateBusy();
+        if (!result) {
+            if (result.error().kind() != ApiError::Kind::Cancelled) {
+                clearResult(tr("The simulated sign-in failed."));
+                ui->reasonLabel->setText(result.error().message());
+                ui->reasonLabel->setVisible(true);
+            }
+            emit statusMessage(result.error().summary(), 6000);
+            return;
+        }
+        const DemoSignIn &s = result.value();
+        setToken(s.token);
+        clearResult(tr("%1 signed in with a passkey. Press Verify to ask PlainKey about the token.").arg(userName));
+        emit statusMessage(tr("Demo user %1 signed in; their authentication token #%2 is in the token field (masked).")
+                                   .arg(userName, fingerprintOf(s.token)),
+                           6000);
+        ui->verifyButton->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_signIn, &PendingHttp::finished, this, &VerifyPanel::updateBusy, Qt::QueuedConnection);
+    updateBusy();
+}
+
+void VerifyPanel::changeOneCharacter()
+{
+    QString token = normalizedToken();
+    if (token.isEmpty()) {
+        emit statusMessage(tr("There is no token to change: paste one or simulate a sign-in first."), 5000);
+        return;
+    }
+    // In a JWT, change the signature: the claims still decode, but PlainKey must refuse it.
+    const qsizetype lastDot = token.lastIndexOf(QLatin1Char('.'));
+    const qsizetype start = lastDot >= 0 && lastDot + 2 < token.size() ? lastDot + 1 : 0;
+    const qsizetype pos = start + (token.size() - start) / 2;
+    const QChar old = token.at(pos);
+    token[pos] = old == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    setToken(token);
+    emit statusMessage(tr("Changed character %1 of %2 in the token. Verify it: PlainKey should refuse it.").arg(pos + 1).arg(token.size()),
+                       6000);
+}
+
+void VerifyPanel::updateBusy()
+{
+    const bool verifying = !m_call.isNull();
+    const bool signingIn = !m_signIn.isNull();
+    ui->busyBar->setVisible(verifying || signingIn);
+    ui->cancelButton->setVisible(verifying || signingIn);
+    ui->verifyButton->setEnabled(!verifying);
+    ui->simulateButton->setEnabled(!signingIn);
+    ui->simulateButton->setText(signingIn ? tr("Signing in\u2026") : tr("S&imulate sign-in"));
+}
+
+void VerifyPanel::setHeadline(const QString &text, int tone)
+{
+    ui->headlineLabel->setText(text);
+    if (tone < 0)
+        Theme::clearTextTone(ui->headlineLabel);
+    else
+        Theme::setTextTone(ui->headlineLabel, Theme::Tone(tone));
+}
+
+void VerifyPanel::clearResult(const QString &headline)
+{
+    m_outcome = Outcome::None;
+    m_result.reset();
+    setHeadline(headline, int(Theme::Tone::Muted));
+    for (QWidget *w : {static_cast<QWidget *>(ui->reasonLabel), static_cast<QWidget *>(ui->adviceLabel),
+                       static_cast<QWidget *>(ui->detailsLabel), static_cast<QWidget *>(ui->exchangeLink),
+                       static_cast<QWidget *>(ui->userIdCaption), static_cast<QWidget *>(ui->userIdEdit),
+                       static_cast<QWidget *>(ui->copyUserIdButton), static_cast<QWidget *>(ui->showUserButton)})
+        w->setVisible(false);
+}
+
+void VerifyPanel::showResult(const VerifyResult &v)
+{
+    clearResult({});
+    m_result = v;
+    m_outcome = v.valid ? Outcome::Valid : Outcome::NotValid;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool hasUser = !v.userId.isEmpty();
+    ui->userIdEdit->setText(v.userId);
+    for (QWidget *w : {static_cast<QWidget *>(ui->userIdCaption), static_cast<QWidget *>(ui->userIdEdit),
+                       static_cast<QWidget *>(ui->copyUserIdButton), static_cast<QWidget *>(ui->showUserButton)})
+        w->setVisible(hasUser);
+
+    QString advice;
+    if (v.valid) {
+        setHeadline(tr("\u2714 Valid: PlainKey signed this token for user %1").arg(v.userId), int(Theme::Tone::Success));
+        QString reason = tr("The person proved they hold a passkey of this user.");
+        if (v.expiresAt)
+            reason += QLatin1Char(' ') + tr("The token expires at %1 (%2).").arg(localTime(v.expiresAt->utc), describeRelative(v.expiresAt->utc, now));
+        ui->reasonLabel->setText(reason);
+        advice = tr("<b>Your backend should</b> accept the sign-in: find the user with this ID in its own database "
+                    "(create them on their first sign-in), start its own session and answer its frontend 200. "
+                    "Keep the user ID, not the token.");
+    } else {
+        const QString reason = v.error.isEmpty() ? tr("PlainKey gave no reason") : v.error;
+        setHeadline(tr("\u2718 Not valid: %1").arg(reason), int(Theme::Tone::Error));
+        ui->reasonLabel->setText(tr("What it usually means: %1").arg(VerifyResult::explainReason(v.error)));
+        advice = tr("<b>Your backend should</b> answer its frontend <b>401 Unauthorized</b> and have the person sign in "
+                    "again. It must not look up or create a user from this token.");
+    }
+    ui->reasonLabel->setVisible(true);
+    ui->adviceLabel->setText(advice);
+    ui->adviceLabel->setVisible(true);
+
+    QStringList details;
+    details << tr("HTTP %1").arg(v.httpStatus);
+    if (!v.projectId.isEmpty())
+        details << tr("project %1").arg(v.projectId);
+    if (v.expiresAt)
+        details << tr("expiresAt %1 (%2)").arg(v.expiresAtRaw, Timestamp::formatName(v.expiresAt->format));
+    else if (!v.expiresAtRaw.isEmpty())
+        details << tr("expiresAt %1 (unreadable)").arg(v.expiresAtRaw);
+    if (!v.payload.isEmpty())
+        details << tr("payload %1").arg(QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(v.payload)).toJson(QJsonDocument::Compact)));
+    ui->detailsLabel->setText(details.join(QStringLiteral(" \u00b7 ")));
+    ui->detailsLabel->setVisible(true);
+    ui->exchangeLink->setVisible(m_exchangeId != 0);
+    emit statusMessage(v.valid ? tr("Token valid for user %1.").arg(v.userId)
+                               : tr("Token not valid: %1").arg(v.error.isEmpty() ? tr("no reason given") : v.error),
+                       6000);
+}
+
+void VerifyPanel::showError(const ApiError &error)
+{
+    clearResult({});
+    if (error.kind() == ApiError::Kind::Cancelled) {
+        m_outcome = Outcome::Cancelled;
+        setHeadline(tr("Verification cancelled: no answer was waited for."), int(Theme::Tone::Muted));
+        ui->exchangeLink->setVisible(m_exchangeId != 0);
+        emit statusMessage(tr("Verification cancelled."), 4000);
+        return;
+    }
+    m_outcome = Outcome::Failed;
+    setHeadline(tr("Could not verify: %1").arg(error.summary()), int(Theme::Tone::Warning));
+    ui->reasonLabel->setText(error.hint());
+    ui->reasonLabel->setVisible(!error.hint().isEmpty());
+    const bool ourFault = error.kind() == ApiError::Kind::CredentialsRejected || error.kind() == ApiError::Kind::Unauthorized
+            || error.kind() == ApiError::Kind::InvalidInput;
+    ui->adviceLabel->setText(ourFault ? tr("<b>Your backend should</b> answer its frontend 500: its own PlainKey credentials or "
+                                           "setup are wrong, not the person's sign-in. This says nothing about the token.")
+                                      : tr("<b>Your backend should</b> answer its frontend 503 (try again later), not 401: "
+                                           "this says nothing about the token, which may well be valid."));
+    ui->adviceLabel->setVisible(true);
+    ui->exchangeLink->setVisible(m_exchangeId != 0);
+    emit statusMessage(error.summary(), 8000);
+}
+
+void VerifyPanel::showJwt(const QString &token)
+{
+    ui->claimsTree->clear();
+    if (token.isEmpty()) {
+        ui->jwtStatusLabel->setText(tr("Nothing to decode yet."));
+        Theme::setTextTone(ui->jwtStatusLabel, Theme::Tone::Muted);
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const JwtInspection jwt = JwtInspection::inspect(token, now);
+    if (!jwt.isJwt) {
+        ui->jwtStatusLabel->setText(tr("Not a JWT (%1), so there is nothing to decode: only PlainKey can read this token.").arg(jwt.notJwtReason));
+        Theme::setTextTone(ui->jwtStatusLabel, Theme::Tone::Muted);
+        return;
+    }
+    QString status = tr("A JWT signed with %1.").arg(jwt.algorithm.isEmpty() ? tr("an unnamed algorithm") : jwt.algorithm);
+    if (!jwt.expiresAt)
+        status += QLatin1Char(' ') + tr("It has no expiry claim.");
+    else if (jwt.isExpired(now))
+        status += QLatin1Char(' ') + tr("By this computer's clock it expired %1.").arg(describeRelative(*jwt.expiresAt, now));
+    else
+        status += QLatin1Char(' ') + tr("By this computer's clock it expires %1.").arg(describeRelative(*jwt.expiresAt, now));
+    status += QLatin1Char(' ') + tr("The signature is not checked here: only PlainKey's answer says whether the token is valid.");
+    ui->jwtStatusLabel->setText(status);
+    Theme::setTextTone(ui->jwtStatusLabel, jwt.isExpired(now) ? Theme::Tone::Warning : Theme::Tone::Muted);
+
+    auto addSection = [this](const QString &title, const QList<JwtInspection::Claim> &claims) {
+        auto *section = new QTreeWidgetItem(ui->claimsTree, {title});
+        QFont bold = section->font(0);
+        bold.setBold(true);
+        section->setFont(0, bold);
+        for (const auto &c : claims) {
+            auto *item = new QTreeWidgetItem(section, {c.name, c.value, c.readable});
+            item->setToolTip(1, c.value);
+            item->setToolTip(2, c.readable);
+        }
+        section->setExpanded(true);
+    };
+    addSection(tr("Header"), jwt.header);
+    addSection(tr("Claims"), jwt.claims);
+}
+
+QByteArray VerifyPanel::saveLayout() const
+{
+    return ui->resultSplitter->saveState();
+}
+
+void VerifyPanel::restoreLayout(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        ui->resultSplitter->restoreState(state);
+}
+
+} // namespace plainkey::gui
