@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <optional>
+
+namespace plainkey::emulator {
+
+struct StoredUser
+{
+    QString id;
+    std::optional<QString> userName;
+    QDateTime createdAt;
+};
+
+struct StoredPasskey
+{
+    QString id;
+    QString userId;
+    std::optional<QString> webAuthnId;
+    std::optional<QString> label;
+    std::optional<QString> authenticatorType;
+    std::optional<QString> aaguid;
+    std::optional<QString> deviceType; //!< singleDevice or multiDevice
+    std::optional<bool> backedUp;
+    std::optional<QStringList> transports;
+    std::optional<qint64> counter;
+    QDateTime createdAt;
+    std::optional<QDateTime> updatedAt;
+    std::optional<QDateTime> lastUsedAt;
+};
+
+struct StoredAuthToken
+{
+    QString userId;
+    QString credentialId;
+    QDateTime issuedAt;
+    QDateTime expiresAt;
+    bool used = false;
+};
+
+//! The emulator's in-memory project: users, passkeys and tokens, kept consistent
+//! (unique user names; deleting a user deletes their passkeys and tokens).
+class EmulatorStore
+{
+public:
+    static QString newId(const char *prefix);
+
+    const StoredUser *user(const QString &id) const;
+    const StoredUser *userByName(const QString &name) const;
+    //! Creates a user; nullopt (and \a error) when the name is taken.
+    std::optional<StoredUser> createUser(const std::optional<QString> &userName, QString *error);
+    bool renameUser(const QString &id, const std::optional<QString> &userName, QString *error);
+    void deleteUser(const QString &id);
+    int userCount() const { return int(m_users.size()); }
+
+    QList<StoredPasskey> passkeysOf(const QString &userId) const;
+    StoredPasskey *passkey(const QString &id);
+    StoredPasskey addPasskey(StoredPasskey passkey);
+    void deletePasskey(const QString &id);
+
+    void addAccessToken(const QByteArray &token, const QDateTime &expiresAt) { m_accessTokens.insert(token, expiresAt); }
+    //! Expiry of an access token, or an invalid date when unknown.
+    QDateTime accessTokenExpiry(const QByteArray &token) const { return m_accessTokens.value(token); }
+    void revokeAccessTokens() { m_accessTokens.clear(); }
+
+    void addAuthToken(const QByteArray &key, StoredAuthToken record) { m_authTokens.insert(key, std::move(record)); }
+    StoredAuthToken *authToken(const QByteArray &key);
+
+    void clear();
+
+    static QJsonObject toJson(const StoredUser &user);
+    static QJsonObject toJson(const StoredPasskey &passkey);
+
+private:
+    QHash<QString, StoredUser> m_users;
+    QHash<QString, QString> m_userIdByName;
+    QHash<QString, StoredPasskey> m_passkeys;
+    QHash<QString, QStringList> m_passkeyIdsByUser;
+    QHash<QByteArray, QDateTime> m_accessTokens;
+    QHash<QByteArray, StoredAuthToken> m_authTokens;
+};
+
+} // namespace plainkey::emulator

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QList>
+#include <QPair>
+
+#include <functional>
+
+class QTcpSocket;
+
+namespace plainkey::emulator {
+
+//! An HTTP request as the emulator's handlers see it.
+struct EmuRequest
+{
+    QByteArray method;
+    QString path;
+    QUrlQuery query;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    QByteArray header(QByteArrayView name) const;
+};
+
+//! An answer to write: status, body and headers. Content-Type, Content-Length and Date are added.
+struct EmuResponse
+{
+    int status = 200;
+    QByteArray body;
+    QByteArray contentType = "application/json";
+    QList<QPair<QByteArray, QByteArray>> headers;
+};
+
+//! Qt HttpServer parses the requests; every one reaches one dispatch function with its socket,
+//! so the emulator can answer late (latency), never (stall) or badly (reset, truncation).
+class HttpServer : public QAbstractHttpServer
+{
+public:
+    using Dispatch = std::function<void(const EmuRequest &request, QTcpSocket *socket)>;
+    explicit HttpServer(Dispatch dispatch, QObject *parent = nullptr);
+
+    static void write(QTcpSocket *socket, const EmuResponse &response);
+    static QByteArray httpDate();
+    static QByteArray reasonPhrase(int status);
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    Dispatch m_dispatch;
+};
+
+} // namespace plainkey::emulator
