@@ -1,19 +1,8 @@
 #include "demo/demosession.h"
 
-#if __has_include("emulator/emulator.h")
+// emulatorthread.h holds a QPointer<Emulator> of a forward-declared class: include the class first.
 #include "emulator/emulator.h"
-#define PLAINKEY_HAVE_EMULATOR 1
-#else
-// Until the emulator library lands: the console builds, and the demo reports it is missing.
-namespace plainkey::emulator {
-class EmulatorThread
-{
-};
-struct EmulatorConfig
-{
-};
-} // namespace plainkey::emulator
-#endif
+#include "emulator/emulatorthread.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -24,13 +13,16 @@ namespace plainkey::gui {
 
 namespace {
 const QString kSignInOperation = QStringLiteral("Simulating a passkey sign-in (demo)");
-}
+// The users Emulator::seedDemoData() creates with a passkey (the emulator has no call that
+// lists users; margaret@example.com has no passkey, so her sign-in fails, by design).
+const QStringList kDemoUsers = {QStringLiteral("ada@example.com"), QStringLiteral("grace@example.com"),
+                                QStringLiteral("linus@example.com")};
+} // namespace
 
 DemoSession::DemoSession(QObject *parent) : QObject(parent) {}
 
 DemoSession::~DemoSession() = default;
 
-#ifdef PLAINKEY_HAVE_EMULATOR
 bool DemoSession::start()
 {
     return start(emulator::EmulatorConfig());
@@ -42,7 +34,7 @@ bool DemoSession::start(const emulator::EmulatorConfig &config)
         return true;
     auto thread = std::make_unique<emulator::EmulatorThread>();
     if (!thread->start(config, 0)) {
-        m_error = tr("the emulator could not listen on a loopback port");
+        m_error = thread->errorString();
         return false;
     }
     thread->seedDemoData();
@@ -50,25 +42,10 @@ bool DemoSession::start(const emulator::EmulatorConfig &config)
     m_credentials.baseUrl = m_baseUrl;
     m_credentials.projectId = config.projectId;
     m_credentials.clientSecret = config.clientSecret;
-    m_userNames = thread->demoUserNames();
+    m_userNames = kDemoUsers;
     m_thread = std::move(thread);
     return true;
 }
-
-#else
-bool DemoSession::start()
-{
-    m_error = tr("this build has no emulator");
-    return false;
-}
-
-bool DemoSession::start(const emulator::EmulatorConfig &)
-{
-    return start();
-}
-
-void DemoSession::setSlow(bool) {}
-#endif
 
 bool DemoSession::isRunning() const
 {
@@ -80,16 +57,14 @@ bool DemoSession::owns(const Credentials &credentials) const
     return m_thread && credentials.normalizedBaseUrl() == m_credentials.normalizedBaseUrl();
 }
 
-#ifdef PLAINKEY_HAVE_EMULATOR
 void DemoSession::setSlow(bool slow)
 {
     if (slow == m_slow || !m_thread)
         return;
     m_slow = slow;
-    m_thread->setLatency(slow ? slowLatencyMs : 0);
+    m_thread->setLatency(std::chrono::milliseconds(slow ? slowLatencyMs : 0));
     emit slowChanged(slow);
 }
-#endif
 
 PendingHttp *DemoSession::signIn(Transport *transport, const QString &userName, QObject *context, SignInHandler handler,
                                  std::optional<int> ttlSeconds)

@@ -8,6 +8,8 @@
 #include "log/exchangelogmodel.h"
 #include "log/httpmessagehighlighter.h"
 
+#include "text/wording.h"
+
 #include <QClipboard>
 #include <QDataStream>
 #include <QFontDatabase>
@@ -276,7 +278,7 @@ void LogPanel::clear()
         return;
     const int count = m_log->size();
     m_log->clear();
-    emit statusMessage(tr("Cleared %n exchange(s) from the request log.", nullptr, count), 4000);
+    emit statusMessage(tr("Cleared %1 from the request log.").arg(countOf(count, tr("exchange"), tr("exchanges"))), 4000);
 }
 
 void LogPanel::focusFilter()
@@ -295,9 +297,9 @@ void LogPanel::updateCount()
     const int total = m_model ? m_model->rowCount() : 0;
     const int shown = m_filter ? m_filter->rowCount() : 0;
     if (m_filter && m_filter->isFiltering())
-        ui->countLabel->setText(tr("%1 of %n exchange(s)", nullptr, total).arg(shown));
+        ui->countLabel->setText(tr("%1 of %2").arg(shown).arg(countOf(total, tr("exchange"), tr("exchanges"))));
     else
-        ui->countLabel->setText(tr("%n exchange(s)", nullptr, total));
+        ui->countLabel->setText(countOf(total, tr("exchange"), tr("exchanges")));
 }
 
 void LogPanel::showContextMenu(const QPoint &pos)

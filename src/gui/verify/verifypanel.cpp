@@ -6,6 +6,8 @@
 #include "time/timestamp.h"
 #include "token/tokeninput.h"
 
+#include "text/wording.h"
+
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -138,7 +140,7 @@ void VerifyPanel::updateInput()
         return;
     }
     QStringList lines = input.notices;
-    lines.prepend(tr("Token #%1, %n character(s).", nullptr, int(input.token.size())).arg(fingerprintOf(input.token)));
+    lines.prepend(tr("Token #%1, %2.").arg(fingerprintOf(input.token), countOf(input.token.size(), tr("character"), tr("characters"))));
     ui->noticeLabel->setText(lines.join(QLatin1Char(' ')));
     Theme::setTextTone(ui->noticeLabel, input.notices.isEmpty() ? Theme::Tone::Muted : Theme::Tone::Info);
     ui->noticeLabel->setVisible(true);

@@ -14,6 +14,8 @@
 #include "users/userspanel.h"
 #include "verify/verifypanel.h"
 
+#include "text/wording.h"
+
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QDialog>
@@ -235,7 +237,7 @@ void MainWindow::updateBusy(int inFlight)
     m_busyBar->setVisible(busy);
     m_cancelButton->setVisible(busy);
     ui->actionCancel->setEnabled(busy || m_client->activeCalls() > 0);
-    m_busyLabel->setText(tr("%n request(s) in flight", nullptr, inFlight));
+    m_busyLabel->setText(tr("%1 in flight").arg(countOf(inFlight, tr("request"), tr("requests"))));
 }
 
 void MainWindow::cancelAll()
@@ -244,7 +246,7 @@ void MainWindow::cancelAll()
     m_client->cancelAll();
     m_client->transport()->cancelAll();
     if (count > 0)
-        showStatus(tr("Cancelled %n request(s).", nullptr, count), 4000);
+        showStatus(tr("Cancelled %1.").arg(countOf(count, tr("request"), tr("requests"))), 4000);
 }
 
 bool MainWindow::useDemo(bool connectNow)
@@ -387,7 +389,7 @@ void MainWindow::exportHar()
         showStatus(tr("Could not write %1: %2").arg(path, file.errorString()), 0);
         return;
     }
-    showStatus(tr("Exported %n exchange(s) to %1 (secrets redacted).", nullptr, log->size()).arg(path), 6000);
+    showStatus(tr("Exported %1 to %2 (secrets redacted).").arg(countOf(log->size(), tr("exchange"), tr("exchanges")), path), 6000);
 }
 
 void MainWindow::resetLayout()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/credentials.h"
+#include "demo/demosession.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -27,7 +28,6 @@ namespace plainkey::gui {
 
 class AccessTokenPanel;
 class ConnectionPanel;
-class DemoSession;
 class LogPanel;
 class UsersPanel;
 class VerifyPanel;
