@@ -15,6 +15,7 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -142,6 +143,7 @@ void benchFlows(int flows)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("plainkey.*.info=false"));
     benchRedaction();
     benchLogAppend();
     benchFlows(argc > 1 ? QByteArray(argv[1]).toInt() : 300);
