@@ -44,36 +44,47 @@ QString JsonReader::describeBody(const HttpAnswer &answer)
     return QStringLiteral("%1 bytes of %2 starting \u201c%3\u201d").arg(answer.body.size()).arg(typeText, start);
 }
 
-Result<QJsonObject> JsonReader::object(const HttpAnswer &answer)
+namespace {
+
+//! The body as a JSON document, or an InvalidResponse error that says what came instead.
+Result<QJsonDocument> parseBody(const HttpAnswer &answer, char opening)
 {
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(answer.body, &err);
-    if (err.error != QJsonParseError::NoError) {
-        if (answer.body.trimmed().startsWith('{'))
-            return ApiError(ApiError::Kind::InvalidResponse,
-                            QStringLiteral("the JSON is broken at byte %1 (%2); the answer may have been cut off")
-                                    .arg(err.offset).arg(err.errorString()));
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected JSON, got %1").arg(describeBody(answer)));
-    }
-    if (!doc.isObject())
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON object, got %1").arg(doc.isArray() ? QStringLiteral("an array") : QStringLiteral("a bare value")));
-    return doc.object();
+    if (err.error == QJsonParseError::NoError)
+        return doc;
+    if (answer.body.trimmed().startsWith(opening))
+        return ApiError(ApiError::Kind::InvalidResponse,
+                        QStringLiteral("the JSON is broken at byte %1 (%2); the answer may have been cut off")
+                                .arg(err.offset).arg(err.errorString()));
+    return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected JSON, got %1").arg(JsonReader::describeBody(answer)));
+}
+
+QString describeTopLevel(const QJsonDocument &doc)
+{
+    return doc.isArray() ? QStringLiteral("an array") : doc.isObject() ? QStringLiteral("an object") : QStringLiteral("a bare value");
+}
+
+} // namespace
+
+Result<QJsonObject> JsonReader::object(const HttpAnswer &answer)
+{
+    const auto doc = parseBody(answer, '{');
+    if (!doc)
+        return doc.error();
+    if (!doc->isObject())
+        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON object, got %1").arg(describeTopLevel(doc.value())));
+    return doc->object();
 }
 
 Result<QJsonArray> JsonReader::array(const HttpAnswer &answer)
 {
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(answer.body, &err);
-    if (err.error != QJsonParseError::NoError) {
-        if (answer.body.trimmed().startsWith('['))
-            return ApiError(ApiError::Kind::InvalidResponse,
-                            QStringLiteral("the JSON is broken at byte %1 (%2); the answer may have been cut off")
-                                    .arg(err.offset).arg(err.errorString()));
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected JSON, got %1").arg(describeBody(answer)));
-    }
-    if (!doc.isArray())
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON array, got %1").arg(doc.isObject() ? QStringLiteral("an object") : QStringLiteral("a bare value")));
-    return doc.array();
+    const auto doc = parseBody(answer, '[');
+    if (!doc)
+        return doc.error();
+    if (!doc->isArray())
+        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON array, got %1").arg(describeTopLevel(doc.value())));
+    return doc->array();
 }
 
 QString JsonReader::serverError(const HttpAnswer &answer)
