@@ -68,9 +68,9 @@ run)
     build build
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
         echo "setup: no display found; starting the console under a virtual X server (xvfb-run)." >&2
-        exec xvfb-run -a ./build/src/gui/plainkey-console "${@:2}"
+        exec xvfb-run -a ./build/src/gui/plainkey-console --demo "${@:2}"
     fi
-    exec ./build/src/gui/plainkey-console "${@:2}"
+    exec ./build/src/gui/plainkey-console --demo "${@:2}"
     ;;
 test)
     install_deps
