@@ -44,8 +44,9 @@ LogPanel::LogPanel(QWidget *parent)
     ui->responseEdit->setFont(mono);
     m_requestHighlighter = new HttpMessageHighlighter(ui->requestEdit->document());
     m_responseHighlighter = new HttpMessageHighlighter(ui->responseEdit->document());
-    ui->splitter->setStretchFactor(0, 3);
-    ui->splitter->setStretchFactor(1, 2);
+    // The table takes the room the detail pane does not need.
+    ui->splitter->setStretchFactor(0, 1);
+    ui->splitter->setStretchFactor(1, 0);
 
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(150);

@@ -26,6 +26,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTableWidget>
 #include <QToolButton>
@@ -87,7 +88,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     ui->workSplitter->setStretchFactor(1, 1);
     setupActions();
     setupStatusBar();
-    resetLayout();
+    // The left column scrolls vertically only: never narrower than its panels need.
+    ui->leftScroll->setMinimumWidth(ui->leftWidget->minimumSizeHint().width() + ui->leftScroll->verticalScrollBar()->sizeHint().width());
 
     if (m_options.useSettings)
         restoreSettings();
@@ -394,10 +396,10 @@ void MainWindow::exportHar()
 
 void MainWindow::resetLayout()
 {
-    const int width = qMax(this->width(), 1000);
-    const int left = 340;
-    ui->mainSplitter->setSizes({left, width - left});
-    const int height = qMax(ui->workSplitter->height(), 500);
+    const int width = ui->mainSplitter->width();
+    const int left = qMax(ui->leftScroll->minimumWidth(), 330);
+    ui->mainSplitter->setSizes({left, qMax(1, width - left)});
+    const int height = ui->workSplitter->height();
     ui->workSplitter->setSizes({height * 11 / 20, height * 9 / 20});
 }
 
@@ -415,10 +417,10 @@ void MainWindow::restoreSettings()
     const QByteArray geometry = s.value(keys::geometry).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    if (s.contains(keys::mainSplitter))
-        ui->mainSplitter->restoreState(s.value(keys::mainSplitter).toByteArray());
-    if (s.contains(keys::workSplitter))
-        ui->workSplitter->restoreState(s.value(keys::workSplitter).toByteArray());
+    if (s.contains(keys::mainSplitter) && s.contains(keys::workSplitter)) {
+        m_splittersRestored = ui->mainSplitter->restoreState(s.value(keys::mainSplitter).toByteArray())
+                && ui->workSplitter->restoreState(s.value(keys::workSplitter).toByteArray());
+    }
     ui->tabWidget->setCurrentIndex(qBound(0, s.value(keys::tab, 0).toInt(), ui->tabWidget->count() - 1));
     ui->logPanel->restoreLayout(s.value(keys::logLayout).toByteArray());
     ui->verifyPanel->restoreLayout(s.value(keys::verifyLayout).toByteArray());
@@ -437,6 +439,17 @@ void MainWindow::saveSettings() const
     s.setValue(keys::logLayout, ui->logPanel->saveLayout());
     s.setValue(keys::verifyLayout, ui->verifyPanel->saveLayout());
     s.setValue(keys::autoRefresh, m_client->accessToken()->autoRefresh());
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // Splitter sizes only mean something once the window has its real size.
+    if (!m_layoutDone) {
+        m_layoutDone = true;
+        if (!m_splittersRestored)
+            resetLayout();
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -77,6 +77,7 @@ public slots:
     void resetLayout();
 
 protected:
+    void showEvent(QShowEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
@@ -100,7 +101,8 @@ private:
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_busyLabel = nullptr;
     QToolButton *m_cancelButton = nullptr;
-    QByteArray m_defaultState;
+    bool m_layoutDone = false;
+    bool m_splittersRestored = false;
 };
 
 } // namespace plainkey::gui
