@@ -160,7 +160,8 @@ void tst_LogModel::showsColumnsAndRoles()
     QCOMPARE(cell(0, ExchangeLogModel::DurationColumn).toString(), QStringLiteral("12 ms"));
     QCOMPARE(cell(0, ExchangeLogModel::SizeColumn).toString(), QStringLiteral("2.0 KB"));
     QCOMPARE(cell(0, ExchangeLogModel::OutcomeColumn).toString(), QStringLiteral("success"));
-    QCOMPARE(cell(0, ExchangeLogModel::TimeColumn).toString().size(), 12); // HH:mm:ss.zzz
+    QCOMPARE(cell(0, ExchangeLogModel::TimeColumn).toString().size(), 8); // HH:mm:ss
+    QVERIFY(cell(0, 0, Qt::ToolTipRole).toString().contains(QStringLiteral("Testing")));
     QCOMPARE(cell(0, 0, ExchangeLogModel::ExchangeIdRole).value<quint64>(), ok);
     QCOMPARE(cell(0, 0, ExchangeLogModel::EndpointRole).toInt(), int(ExchangeLogModel::Endpoint::AccessToken));
     QVERIFY(!cell(0, 0, Qt::BackgroundRole).isValid()); // success rows keep the base colour

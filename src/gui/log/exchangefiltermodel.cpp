@@ -36,10 +36,10 @@ QString ExchangeFilterModel::statusClassName(StatusClass statusClass)
 {
     switch (statusClass) {
     case StatusClass::Any: return tr("Any status");
-    case StatusClass::Success: return tr("Success (2xx)");
-    case StatusClass::ClientError: return tr("Client errors (4xx)");
-    case StatusClass::ServerError: return tr("Server errors (5xx)");
-    case StatusClass::Problems: return tr("All problems (4xx, 5xx, failed)");
+    case StatusClass::Success: return tr("2xx success");
+    case StatusClass::ClientError: return tr("4xx client error");
+    case StatusClass::ServerError: return tr("5xx server error");
+    case StatusClass::Problems: return tr("Problems (4xx, 5xx, no answer)");
     case StatusClass::Failed: return tr("No answer (failed, cancelled)");
     case StatusClass::Pending: return tr("In flight");
     }

@@ -194,7 +194,7 @@ QString ExchangeLogModel::endpointName(Endpoint endpoint)
     case Endpoint::Verify: return tr("Verify");
     case Endpoint::Users: return tr("Users");
     case Endpoint::Passkeys: return tr("Passkeys");
-    case Endpoint::Emulator: return tr("Emulator (demo)");
+    case Endpoint::Emulator: return tr("Emulator");
     case Endpoint::Other: return tr("Other");
     }
     return {};
@@ -237,7 +237,7 @@ QVariant ExchangeLogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return e->startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+        case TimeColumn: return e->startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
         case MethodColumn: return QString::fromLatin1(e->method);
         case PathColumn: return pathAt(index.row());
         case StatusColumn:
@@ -250,7 +250,9 @@ QVariant ExchangeLogModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole: {
-        QString tip = QStringLiteral("%1\n%2 %3").arg(e->operation, QString::fromLatin1(e->method), e->url);
+        QString tip = QStringLiteral("%1 \u2014 %2\n%3 %4")
+                              .arg(e->startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), e->operation,
+                                   QString::fromLatin1(e->method), e->url);
         if (e->status > 0)
             tip += QStringLiteral("\n%1 %2").arg(e->status).arg(QString::fromLatin1(e->reasonPhrase));
         if (!e->errorText.isEmpty())

@@ -16,17 +16,20 @@
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QMenu>
+#include <QResizeEvent>
 #include <QTimer>
 
 namespace plainkey::gui {
 
 namespace {
 constexpr int kLayoutVersion = 1;
-}
+//! From this width the details sit beside the table, below it otherwise.
+constexpr int kSideBySideWidth = 960;
+} // namespace
 
 LogPanel::LogPanel(QWidget *parent)
     : QWidget(parent), ui(std::make_unique<Ui::LogPanel>()), m_filterTimer(new QTimer(this)),
-      m_followTimer(new QTimer(this)), m_countTimer(new QTimer(this))
+      m_followTimer(new QTimer(this))
 {
     ui->setupUi(this);
 
@@ -44,18 +47,13 @@ LogPanel::LogPanel(QWidget *parent)
     ui->responseEdit->setFont(mono);
     m_requestHighlighter = new HttpMessageHighlighter(ui->requestEdit->document());
     m_responseHighlighter = new HttpMessageHighlighter(ui->responseEdit->document());
-    // The table takes the room the detail pane does not need.
-    ui->splitter->setStretchFactor(0, 1);
-    ui->splitter->setStretchFactor(1, 0);
+    connect(ui->splitter, &QSplitter::splitterMoved, this, [this] { m_splitterDragged = true; });
 
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(150);
     m_followTimer->setSingleShot(true);
     m_followTimer->setInterval(30);
-    m_countTimer->setSingleShot(true);
-    m_countTimer->setInterval(100);
     connect(m_followTimer, &QTimer::timeout, this, &LogPanel::followNow);
-    connect(m_countTimer, &QTimer::timeout, this, &LogPanel::updateCount);
     connect(ui->filterEdit, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
     connect(ui->filterEdit, &QLineEdit::returnPressed, this, [this] {
         m_filterTimer->stop();
@@ -91,6 +89,9 @@ LogPanel::LogPanel(QWidget *parent)
     ui->tableView->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(ui->tableView, &QWidget::customContextMenuRequested, this, &LogPanel::showContextMenu);
     ui->curlButton->setEnabled(false);
+    // Copy as cURL acts on the exchange shown: it sits beside that exchange's tabs, which also
+    // leaves the toolbar room at 1024 px.
+    ui->detailTabs->setCornerWidget(ui->curlButton, Qt::TopRightCorner);
 }
 
 LogPanel::~LogPanel() = default;
@@ -125,21 +126,29 @@ void LogPanel::setExchangeLog(ExchangeLog *log)
     const QFontMetrics fm = fontMetrics();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(ExchangeLogModel::PathColumn, QHeaderView::Stretch);
-    header->resizeSection(ExchangeLogModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16);
-    header->resizeSection(ExchangeLogModel::MethodColumn, fm.horizontalAdvance(QStringLiteral("DELETE")) + 16);
-    header->resizeSection(ExchangeLogModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + 24);
-    header->resizeSection(ExchangeLogModel::DurationColumn, fm.horizontalAdvance(QStringLiteral("Duration")) + 24);
-    header->resizeSection(ExchangeLogModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("10.0 KB")) + 20);
-    header->resizeSection(ExchangeLogModel::OutcomeColumn, fm.horizontalAdvance(QStringLiteral("client error")) + 20);
+    // Fixed columns as narrow as their content, so the path gets the rest even at 1024 px.
+    auto fit = [&](int column, std::initializer_list<const char *> samples) {
+        int width = fm.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString()) + 14;
+        for (const char *sample : samples)
+            width = qMax(width, fm.horizontalAdvance(QLatin1String(sample)) + 12);
+        header->resizeSection(column, width);
+    };
+    fit(ExchangeLogModel::TimeColumn, {"00:00:00"});
+    fit(ExchangeLogModel::MethodColumn, {"DELETE"});
+    fit(ExchangeLogModel::StatusColumn, {"000"});
+    fit(ExchangeLogModel::DurationColumn, {"999 ms"});
+    fit(ExchangeLogModel::SizeColumn, {"10.0 KB"});
+    fit(ExchangeLogModel::OutcomeColumn, {"client error"});
 
     connect(ui->tableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogPanel::onCurrentChanged);
+    // The model already batches appends, so the count can follow every change.
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
         scheduleFollow();
-        m_countTimer->start();
+        updateCount();
     });
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, m_countTimer, qOverload<>(&QTimer::start));
-    connect(m_filter, &QAbstractItemModel::modelReset, m_countTimer, qOverload<>(&QTimer::start));
-    connect(m_filter, &QAbstractItemModel::layoutChanged, m_countTimer, qOverload<>(&QTimer::start));
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &LogPanel::updateCount);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &LogPanel::updateCount);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &LogPanel::updateCount);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
         if (m_currentId && m_model->rowOf(m_currentId) < 0)
             showDetail(0);
@@ -298,7 +307,7 @@ void LogPanel::updateCount()
     const int total = m_model ? m_model->rowCount() : 0;
     const int shown = m_filter ? m_filter->rowCount() : 0;
     if (m_filter && m_filter->isFiltering())
-        ui->countLabel->setText(tr("%1 of %2").arg(shown).arg(countOf(total, tr("exchange"), tr("exchanges"))));
+        ui->countLabel->setText(tr("%1 of %2").arg(shown).arg(total));
     else
         ui->countLabel->setText(countOf(total, tr("exchange"), tr("exchanges")));
 }
@@ -339,12 +348,41 @@ void LogPanel::restoreLayout(const QByteArray &state)
     s >> version >> splitter >> header >> follow >> tab;
     if (s.status() != QDataStream::Ok || version != kLayoutVersion)
         return;
-    ui->splitter->restoreState(splitter);
+    m_splitterRestored = ui->splitter->restoreState(splitter);
     if (m_filter)
         ui->tableView->horizontalHeader()->restoreState(header);
     setFollowNewest(follow);
     if (tab >= 0 && tab < ui->detailTabs->count())
         ui->detailTabs->setCurrentIndex(tab);
+}
+
+void LogPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    updateOrientation();
+}
+
+void LogPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateOrientation();
+}
+
+void LogPanel::updateOrientation()
+{
+    // Beside the table the details leave the path column a few characters when the panel is
+    // narrow (1024 px windows): below it, the table keeps the full width.
+    const Qt::Orientation wanted = width() >= kSideBySideWidth ? Qt::Horizontal : Qt::Vertical;
+    const bool turn = ui->splitter->orientation() != wanted;
+    if (turn)
+        ui->splitter->setOrientation(wanted);
+    // Default proportions until the person drags the handle (or a saved layout says otherwise).
+    if (!turn && (m_splitterRestored || m_splitterDragged))
+        return;
+    const int extent = wanted == Qt::Horizontal ? ui->splitter->width() : ui->splitter->height();
+    const int table = extent * (wanted == Qt::Horizontal ? 62 : 42) / 100;
+    const QSignalBlocker block(ui->splitter);
+    ui->splitter->setSizes({table, extent - table});
 }
 
 void LogPanel::changeEvent(QEvent *event)

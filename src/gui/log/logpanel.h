@@ -54,6 +54,8 @@ signals:
     void followNewestChanged(bool follow);
 
 protected:
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
@@ -64,6 +66,7 @@ private:
     void followNow();
     void updateCount();
     void showContextMenu(const QPoint &pos);
+    void updateOrientation();
 
     std::unique_ptr<Ui::LogPanel> ui;
     QPointer<ExchangeLog> m_log;
@@ -73,9 +76,10 @@ private:
     HttpMessageHighlighter *m_responseHighlighter = nullptr;
     QTimer *m_filterTimer = nullptr;
     QTimer *m_followTimer = nullptr;
-    QTimer *m_countTimer = nullptr;
     quint64 m_currentId = 0;
     bool m_selectingProgrammatically = false;
+    bool m_splitterDragged = false;
+    bool m_splitterRestored = false;
 };
 
 } // namespace plainkey::gui
