@@ -233,14 +233,14 @@ void tst_VerifyPanel::cancelsASlowVerification()
     QVERIFY(f.panel.isBusy());
     auto *cancel = f.child<QPushButton>("cancelButton");
     QVERIFY(!cancel->isHidden());
-    QVERIFY(!f.child<QPushButton>("verifyButton")->isEnabled());
+    QVERIFY(f.child<QPushButton>("verifyButton")->text().startsWith(QStringLiteral("Verifying")));
     QTest::qWait(300); // let the request leave
     cancel->click();
     QTRY_VERIFY_WITH_TIMEOUT(!f.panel.isBusy(), 5000);
     QCOMPARE(f.panel.outcome(), VerifyPanel::Outcome::Cancelled);
     QVERIFY(f.text("headlineLabel").contains(QStringLiteral("cancelled")));
     QVERIFY(cancel->isHidden());
-    QVERIFY(f.child<QPushButton>("verifyButton")->isEnabled());
+    QCOMPARE(f.child<QPushButton>("verifyButton")->text(), QStringLiteral("&Verify"));
     f.demo.setSlow(false);
 }
 

@@ -131,6 +131,10 @@ void ConnectionPanel::setProblem(QLabel *label, const QString &text)
 
 void ConnectionPanel::connectToProject()
 {
+    if (isConnecting()) {
+        emit statusMessage(tr("Already fetching an access token: wait for it, or press Cancel (Esc)."), 4000);
+        return;
+    }
     m_attempted = true;
     if (!validate()) {
         emit statusMessage(tr("Not connected: fix the fields marked in the Connection panel first."), 6000);
@@ -181,12 +185,24 @@ void ConnectionPanel::focusForm()
     target->selectAll();
 }
 
+void ConnectionPanel::focusStart()
+{
+    const Credentials c = enteredCredentials();
+    if (c.problems(insecureHttpAllowed()).isEmpty())
+        ui->connectButton->setFocus(Qt::OtherFocusReason);
+    else if (!c.baseUrl.isEmpty() && !c.projectId.isEmpty() && c.clientSecret.isEmpty())
+        ui->secretEdit->setFocus(Qt::OtherFocusReason);
+    else
+        focusForm();
+}
+
 void ConnectionPanel::updateBusy()
 {
     const bool busy = isConnecting();
     ui->busyBar->setVisible(busy);
     ui->cancelButton->setVisible(busy);
-    ui->connectButton->setEnabled(!busy);
+    // Not disabled while busy: that would throw the keyboard focus elsewhere.
+    ui->connectButton->setText(busy ? tr("Connecting\u2026") : tr("Co&nnect"));
 }
 
 void ConnectionPanel::onTokenRefreshed()

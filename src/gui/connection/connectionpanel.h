@@ -45,6 +45,8 @@ public slots:
     void cancel();
     //! Puts the cursor in the first field that needs input.
     void focusForm();
+    //! Focus for a fresh window: Connect when the form is complete, else the first field to fill.
+    void focusStart();
 
 signals:
     //! The client now uses \a credentials (the token fetch has started).

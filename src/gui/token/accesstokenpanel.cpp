@@ -237,7 +237,7 @@ void AccessTokenPanel::updateTokenField()
     if (isTokenRevealed())
         ui->tokenEdit->setText(t->token());
     else
-        ui->tokenEdit->setText(QStringLiteral("\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022 #%1").arg(t->fingerprint()));
+        ui->tokenEdit->setText(QStringLiteral("#%1 \u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022").arg(t->fingerprint()));
     ui->tokenEdit->setCursorPosition(0);
 }
 

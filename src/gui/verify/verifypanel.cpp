@@ -270,9 +270,10 @@ void VerifyPanel::updateBusy()
     const bool signingIn = !m_signIn.isNull();
     ui->busyBar->setVisible(verifying || signingIn);
     ui->cancelButton->setVisible(verifying || signingIn);
-    ui->verifyButton->setEnabled(!verifying);
-    ui->simulateButton->setEnabled(!signingIn);
+    // Buttons stay enabled while busy (disabling the focused one would throw the keyboard
+    // focus elsewhere); presses are ignored until the call in flight ends.
     ui->simulateButton->setText(signingIn ? tr("Signing in\u2026") : tr("S&imulate sign-in"));
+    ui->verifyButton->setText(verifying ? tr("Verifying\u2026") : isAwaitingReverifyConfirmation() ? tr("&Verify again") : tr("&Verify"));
 }
 
 void VerifyPanel::setHeadline(const QString &text, int tone)

@@ -117,6 +117,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     updateBanner();
     updateDemoControls();
     updateBusy(0);
+    ui->connectionPanel->focusStart();
 }
 
 MainWindow::~MainWindow()
@@ -400,7 +401,7 @@ void MainWindow::resetLayout()
     const int left = qMax(ui->leftScroll->minimumWidth(), 330);
     ui->mainSplitter->setSizes({left, qMax(1, width - left)});
     const int height = ui->workSplitter->height();
-    ui->workSplitter->setSizes({height * 11 / 20, height * 9 / 20});
+    ui->workSplitter->setSizes({height * 47 / 100, height - height * 47 / 100});
 }
 
 void MainWindow::restoreSettings()
