@@ -1,6 +1,7 @@
 #include "emulator/emulator.h"
 
 #include "emulator/httpserver.h"
+#include "emulator/tcplistener.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,9 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUuid>
+
+#include <algorithm>
+#include <cmath>
 
 Q_LOGGING_CATEGORY(lcEmulator, "plainkey.emulator", QtInfoMsg)
 
@@ -33,6 +37,12 @@ EmuResponse json(int status, const QJsonArray &array)
 EmuResponse error(int status, const QString &message, QList<QPair<QByteArray, QByteArray>> headers = {})
 {
     return json(status, QJsonObject{{QStringLiteral("error"), message}}, std::move(headers));
+}
+
+//! A path short enough for a message or a log line.
+QString shortened(const QString &path)
+{
+    return path.size() <= 200 ? path : path.left(200) + QStringLiteral("\u2026");
 }
 
 QByteArray randomToken(int bytes)
@@ -128,12 +138,20 @@ Emulator::~Emulator() = default;
 
 bool Emulator::listen(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new QTcpServer(m_server);
+    if (m_port != 0) {
+        m_error = QStringLiteral("Already listening on port %1").arg(m_port);
+        return false;
+    }
+    auto *tcp = new TcpListener(m_config.maxBodyBytes, m_server);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
         return false;
     }
+    connect(tcp, &TcpListener::requestRefused, this, [this](const QByteArray &method, const QString &path, int status) {
+        qCDebug(lcEmulator).noquote() << method << shortened(path) << status << "(refused before reading it)";
+        emit requestServed(QString::fromLatin1(method), path, status);
+    });
     m_server->bind(tcp);
     m_port = tcp->serverPort();
     m_address = address;
@@ -173,48 +191,68 @@ void Emulator::reset()
     emit latencyChanged();
 }
 
+QStringList Emulator::apiSegments(const EmuRequest &request)
+{
+    // Split before decoding, so an encoded slash stays inside its segment; /server/... is the
+    // same API as the root, as in production base URLs.
+    QStringList segments = request.encodedPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (QString &s : segments)
+        s = QUrl::fromPercentEncoding(s.toUtf8());
+    if (!segments.isEmpty() && segments.first() == QLatin1String("server"))
+        segments.removeFirst();
+    return segments;
+}
+
 void Emulator::dispatch(const EmuRequest &request, QTcpSocket *socket)
 {
-    const bool emulatorPath = request.path.startsWith(QLatin1String("/emulator/"));
-    if (!emulatorPath && applyFault(request, socket))
+    const QStringList segments = apiSegments(request);
+    const bool emulatorPath = !segments.isEmpty() && segments.first() == QLatin1String("emulator");
+    if (!emulatorPath && applyFault(request, segments, socket))
         return;
     EmuResponse response;
     const QByteArray length = request.header("content-length");
     if (request.body.size() > m_config.maxBodyBytes || length.toLongLong() > m_config.maxBodyBytes)
         response = error(413, QStringLiteral("The request body is over the %1-byte limit").arg(m_config.maxBodyBytes));
+    else if (emulatorPath)
+        response = emulatorApi(request, segments.mid(1));
     else
-        response = route(request);
+        response = serverApi(request, segments);
+    response.closeConnection = request.wantsClose();
     respond(socket, request, response, !emulatorPath);
 }
 
 void Emulator::respond(QTcpSocket *socket, const EmuRequest &request, const EmuResponse &response, bool delayed)
 {
-    qCDebug(lcEmulator) << request.method << request.path << response.status;
+    qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << response.status;
     emit requestServed(QString::fromLatin1(request.method), request.path, response.status);
+    auto send = [response](QTcpSocket *s) {
+        HttpServer::write(s, response);
+        if (response.closeConnection)
+            s->disconnectFromHost();
+    };
     if (!delayed || m_latency <= 0ms) {
-        HttpServer::write(socket, response);
+        send(socket);
         return;
     }
     QPointer<QTcpSocket> guard(socket);
-    QTimer::singleShot(m_latency, this, [guard, response] {
+    QTimer::singleShot(m_latency, this, [guard, send] {
         if (guard)
-            HttpServer::write(guard, response);
+            send(guard);
     });
 }
 
-bool Emulator::applyFault(const EmuRequest &request, QTcpSocket *socket)
+bool Emulator::applyFault(const EmuRequest &request, const QStringList &segments, QTcpSocket *socket)
 {
     if (m_fault.mode == Fault::Mode::None || m_fault.remaining == 0)
         return false;
-    QString path = request.path;
-    if (path.startsWith(QLatin1String("/server/")))
-        path = path.mid(7);
+    const QString path = QLatin1Char('/') + segments.join(QLatin1Char('/'));
     if (!m_fault.pathPrefix.isEmpty() && !path.startsWith(m_fault.pathPrefix))
         return false;
     if (m_fault.remaining > 0 && --m_fault.remaining == 0)
         QTimer::singleShot(0, this, &Emulator::faultChanged);
 
-    emit requestServed(QString::fromLatin1(request.method), request.path, 0);
+    qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << "fault" << Fault::modeName(m_fault.mode);
+    emit requestServed(QString::fromLatin1(request.method), request.path, m_fault.mode == Fault::Mode::Status ? m_fault.status : 0);
     QPointer<QTcpSocket> guard(socket);
     auto later = [this, guard](std::function<void(QTcpSocket *)> act) {
         QTimer::singleShot(m_latency, this, [guard, act] {
@@ -259,21 +297,6 @@ bool Emulator::applyFault(const EmuRequest &request, QTcpSocket *socket)
     return false;
 }
 
-EmuResponse Emulator::route(const EmuRequest &request)
-{
-    QString path = request.path;
-    if (path.size() > 1 && path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    for (QString &s : segments)
-        s = QUrl::fromPercentEncoding(s.toUtf8());
-    if (!segments.isEmpty() && segments.first() == QLatin1String("emulator"))
-        return emulatorApi(request, segments.mid(1));
-    if (!segments.isEmpty() && segments.first() == QLatin1String("server"))
-        segments.removeFirst();
-    return serverApi(request, segments);
-}
-
 EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
 {
     const QByteArray &m = r.method;
@@ -290,7 +313,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         return true;
     };
     auto wrongMethod = [&](const char *allow) {
-        return error(405, QStringLiteral("%1 is not allowed on %2; use %3").arg(QString::fromLatin1(m), r.path, QLatin1String(allow)),
+        return error(405, QStringLiteral("%1 is not allowed on %2; use %3").arg(QString::fromLatin1(m), shortened(r.path), QLatin1String(allow)),
                      {{"Allow", allow}});
     };
 
@@ -326,7 +349,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         }
     }
     if (!matched)
-        return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), r.path));
+        return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), shortened(r.path)));
     bool allowed = false;
     for (const QByteArray &method : QByteArray(matched->methods).split(','))
         allowed = allowed || method.trimmed() == m;
@@ -455,7 +478,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         p->updatedAt = QDateTime::currentDateTimeUtc();
         return json(200, EmulatorStore::toJson(*p));
     }
-    return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), r.path));
+    return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), shortened(r.path)));
 }
 
 std::optional<EmuResponse> Emulator::checkAuthorization(const EmuRequest &r)
@@ -556,8 +579,11 @@ EmuResponse Emulator::verify(const QJsonObject &body)
         return invalid(QStringLiteral("Token has already been used"));
     record->used = true;
     QJsonObject payload = claims;
-    if (payload.isEmpty())
-        payload = QJsonObject{{QStringLiteral("credentialId"), record->credentialId}};
+    if (payload.isEmpty()) // an opaque token: the record says what a JWT's claims would
+        payload = QJsonObject{{QStringLiteral("sub"), record->userId},
+                              {QStringLiteral("credentialId"), record->credentialId},
+                              {QStringLiteral("iat"), double(record->issuedAt.toSecsSinceEpoch())},
+                              {QStringLiteral("exp"), double(record->expiresAt.toSecsSinceEpoch())}};
     return json(200, QJsonObject{{QStringLiteral("valid"), true},
                                  {QStringLiteral("userId"), record->userId},
                                  {QStringLiteral("projectId"), m_config.projectId},
@@ -652,41 +678,43 @@ EmuResponse Emulator::beginRegistration(const QJsonObject &body)
 
 EmuResponse Emulator::emulatorApi(const EmuRequest &r, const QStringList &seg)
 {
+    // Whoever reaches these can mint tokens and break the service: local callers only, even
+    // when the Server API is offered to other machines (--allow-non-loopback).
+    if (!isLoopbackPeer(r.peer))
+        return error(403, QStringLiteral("The /emulator/ endpoints answer loopback clients only"));
     const QString what = seg.join(QLatin1Char('/'));
     const QByteArray &m = r.method;
-    EmuResponse bad;
-    auto body = [&]() -> std::optional<QJsonObject> {
-        if (r.body.trimmed().isEmpty())
-            return QJsonObject();
-        return objectBody(r, &bad);
+    static const QHash<QString, QByteArray> allowed = {
+            {QStringLiteral("info"), "GET"},          {QStringLiteral("faults"), "GET, PUT"},
+            {QStringLiteral("sign-up"), "POST"},      {QStringLiteral("sign-in"), "POST"},
+            {QStringLiteral("seed"), "POST"},         {QStringLiteral("reset"), "POST"},
+            {QStringLiteral("revoke-access-tokens"), "POST"},
     };
-    if (what == QLatin1String("info")) {
-        if (m != "GET")
-            return error(405, QStringLiteral("Use GET"), {{"Allow", "GET"}});
-        return json(200, QJsonObject{{QStringLiteral("projectId"), m_config.projectId},
-                                     {QStringLiteral("baseUrl"), baseUrl().toString()},
-                                     {QStringLiteral("accessTokenTtlSeconds"), qint64(m_config.accessTokenTtl.count())},
-                                     {QStringLiteral("authTokenTtlSeconds"), qint64(m_config.authTokenTtl.count())},
-                                     {QStringLiteral("users"), m_store.userCount()}});
-    }
-    if (what == QLatin1String("faults")) {
-        if (m == "GET")
-            return faultsAnswer();
-        if (m == "PUT" || m == "POST") {
-            const auto b = body();
-            return b ? putFaults(*b) : bad;
-        }
-        return error(405, QStringLiteral("Use GET or PUT"), {{"Allow", "GET, PUT"}});
-    }
-    if (m != "POST")
-        return error(405, QStringLiteral("Use POST for /emulator/%1").arg(what), {{"Allow", "POST"}});
-    const auto b = body();
-    if (!b)
+    const auto route = allowed.constFind(what);
+    if (route == allowed.cend())
+        return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), shortened(r.path)));
+    const QList<QByteArray> methods = route->split(',');
+    if (std::none_of(methods.cbegin(), methods.cend(), [&](const QByteArray &a) { return a.trimmed() == m; }))
+        return error(405, QStringLiteral("%1 is not allowed on %2; use %3").arg(QString::fromLatin1(m), shortened(r.path), QString::fromLatin1(*route)),
+                     {{"Allow", *route}});
+
+    if (what == QLatin1String("info"))
+        return info();
+    if (what == QLatin1String("faults") && m == "GET")
+        return faultsAnswer();
+    // The bodies here are optional: no body is an empty object.
+    EmuResponse bad;
+    std::optional<QJsonObject> body = QJsonObject();
+    if (!r.body.trimmed().isEmpty())
+        body = objectBody(r, &bad);
+    if (!body)
         return bad;
+    if (what == QLatin1String("faults"))
+        return putFaults(*body);
     if (what == QLatin1String("sign-up"))
-        return signUp(*b);
+        return signUp(*body);
     if (what == QLatin1String("sign-in"))
-        return signIn(*b);
+        return signIn(*body);
     if (what == QLatin1String("reset")) {
         reset();
         return json(200, QJsonObject{{QStringLiteral("success"), true}});
@@ -695,11 +723,27 @@ EmuResponse Emulator::emulatorApi(const EmuRequest &r, const QStringList &seg)
         seedDemoData();
         return json(200, QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("users"), m_store.userCount()}});
     }
-    if (what == QLatin1String("revoke-access-tokens")) {
-        m_store.revokeAccessTokens();
-        return json(200, QJsonObject{{QStringLiteral("success"), true}});
-    }
-    return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), r.path));
+    m_store.revokeAccessTokens();
+    return json(200, QJsonObject{{QStringLiteral("success"), true}});
+}
+
+EmuResponse Emulator::info() const
+{
+    QUrl server = baseUrl();
+    server.setPath(QStringLiteral("/server"));
+    const char *format = m_config.expiresAtFormat == EmulatorConfig::ExpiresAtFormat::Iso8601        ? "iso"
+                         : m_config.expiresAtFormat == EmulatorConfig::ExpiresAtFormat::EpochSeconds ? "seconds"
+                                                                                                   : "millis";
+    return json(200, QJsonObject{{QStringLiteral("projectId"), m_config.projectId},
+                                 {QStringLiteral("baseUrl"), baseUrl().toString()},
+                                 {QStringLiteral("serverApiUrl"), server.toString()},
+                                 {QStringLiteral("accessTokenTtlSeconds"), qint64(m_config.accessTokenTtl.count())},
+                                 {QStringLiteral("authTokenTtlSeconds"), qint64(m_config.authTokenTtl.count())},
+                                 {QStringLiteral("tokenFormat"), m_config.tokenFormat == EmulatorConfig::TokenFormat::Jwt ? QStringLiteral("jwt") : QStringLiteral("opaque")},
+                                 {QStringLiteral("expiresAtFormat"), QLatin1String(format)},
+                                 {QStringLiteral("singleUseTokens"), m_config.singleUseTokens},
+                                 {QStringLiteral("maxBodyBytes"), double(m_config.maxBodyBytes)},
+                                 {QStringLiteral("users"), m_store.userCount()}});
 }
 
 EmuResponse Emulator::signUp(const QJsonObject &body)
@@ -782,29 +826,37 @@ EmuResponse Emulator::faultsAnswer() const
 
 EmuResponse Emulator::putFaults(const QJsonObject &body)
 {
-    Fault f = m_fault;
-    if (body.contains(QLatin1String("mode"))) {
-        if (!Fault::modeFromName(body.value(QLatin1String("mode")).toString(), &f.mode))
-            return error(400, QStringLiteral("mode must be one of none, status, html, empty, truncated, stall, reset"));
-    }
-    if (body.contains(QLatin1String("status"))) {
-        const int s = body.value(QLatin1String("status")).toInt(-1);
-        if (s < 100 || s > 599)
-            return error(400, QStringLiteral("status must be an HTTP status from 100 to 599"));
-        f.status = s;
-    }
-    if (body.contains(QLatin1String("retryAfterSeconds")))
-        f.retryAfterSeconds = qMax(0, body.value(QLatin1String("retryAfterSeconds")).toInt());
-    if (body.contains(QLatin1String("remaining")))
-        f.remaining = body.value(QLatin1String("remaining")).toInt(-1);
-    if (body.contains(QLatin1String("pathPrefix")))
-        f.pathPrefix = body.value(QLatin1String("pathPrefix")).toString();
-    if (body.contains(QLatin1String("latencyMs"))) {
-        const double ms = body.value(QLatin1String("latencyMs")).toDouble(-1);
-        if (ms < 0 || ms > 600000)
-            return error(400, QStringLiteral("latencyMs must be from 0 to 600000"));
-        setLatency(std::chrono::milliseconds(qint64(ms)));
-    }
+    // A new mode starts from the defaults (an exhausted "remaining" must not carry over);
+    // without one, the fields given change the current fault.
+    Fault f = body.contains(QLatin1String("mode")) ? Fault() : m_fault;
+    auto integer = [&](const char *key, int min, int max, int *out) {
+        const QJsonValue v = body.value(QLatin1String(key));
+        if (v.isUndefined())
+            return true;
+        if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()) || v.toDouble() < min || v.toDouble() > max)
+            return false;
+        *out = int(v.toDouble());
+        return true;
+    };
+    const QJsonValue mode = body.value(QLatin1String("mode"));
+    if (!mode.isUndefined() && (!mode.isString() || !Fault::modeFromName(mode.toString(), &f.mode)))
+        return error(400, QStringLiteral("mode must be one of none, status, html, empty, truncated, stall, reset"));
+    // 1xx answers are interim in HTTP: a client would keep waiting for the real one.
+    if (!integer("status", 200, 599, &f.status))
+        return error(400, QStringLiteral("status must be a whole number from 200 to 599"));
+    if (!integer("retryAfterSeconds", 0, 86400, &f.retryAfterSeconds))
+        return error(400, QStringLiteral("retryAfterSeconds must be a whole number from 0 to 86400"));
+    if (!integer("remaining", -1, 1000000, &f.remaining))
+        return error(400, QStringLiteral("remaining must be a whole number from -1 (until cleared) to 1000000"));
+    const QJsonValue prefix = body.value(QLatin1String("pathPrefix"));
+    if (!prefix.isUndefined() && !prefix.isNull() && !prefix.isString())
+        return error(400, QStringLiteral("pathPrefix must be a string such as \"/user\" (empty for every path)"));
+    if (prefix.isString() || prefix.isNull())
+        f.pathPrefix = prefix.toString();
+    int latencyMs = int(m_latency.count());
+    if (!integer("latencyMs", 0, 600000, &latencyMs))
+        return error(400, QStringLiteral("latencyMs must be a whole number from 0 to 600000"));
+    setLatency(std::chrono::milliseconds(latencyMs));
     setFault(f);
     return faultsAnswer();
 }
@@ -841,10 +893,13 @@ void Emulator::seedDemoData()
             {nullptr,
              {{"Usernameless", "fbfc3007-154e-4ecc-8c0b-6e020557d7bd", "platform", "multiDevice", true, {QStringLiteral("internal")}, 0, 10, -1}}},
     };
+    // Seeding twice adds nobody twice: named users are found by name, the nameless one by the
+    // first seed's presence.
+    const bool seededBefore = m_store.userByName(QString::fromLatin1(seeds.first().userName)) != nullptr;
     for (const Seed &s : seeds) {
         QString why;
         const std::optional<QString> name = s.userName ? std::optional<QString>(QString::fromLatin1(s.userName)) : std::nullopt;
-        if (name && m_store.userByName(*name))
+        if (name ? m_store.userByName(*name) != nullptr : seededBefore)
             continue;
         const auto user = m_store.createUser(name, &why);
         if (!user)

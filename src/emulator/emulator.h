@@ -29,34 +29,40 @@ public:
 
     //! Listens on \a address (port 0 picks a free one); false with errorString() on failure.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    //! The port listened on; 0 before listen().
     quint16 port() const { return m_port; }
-    //! http://127.0.0.1:PORT; the Server API is at the root and under /server.
+    //! http://127.0.0.1:PORT; the Server API answers there and under /server.
     QUrl baseUrl() const;
+    //! Why listen() failed.
     QString errorString() const { return m_error; }
     const EmulatorConfig &config() const { return m_config; }
 
-    //! A few users with realistic passkeys, for demos.
+    //! A few users with realistic passkeys, for demos; calling it again adds nobody twice.
     void seedDemoData();
     //! Empties the store, revokes every token, clears faults and latency.
     void reset();
     int userCount() const { return m_store.userCount(); }
 
-    //! Delays every Server API answer ("PlainKey is slow").
+    //! Delays every Server API answer ("PlainKey is slow"), without blocking other requests.
     void setLatency(std::chrono::milliseconds latency);
     std::chrono::milliseconds latency() const { return m_latency; }
+    //! Spoils Server API answers as \a fault says; Fault() clears it.
     void setFault(const Fault &fault);
     Fault fault() const { return m_fault; }
 
 signals:
+    //! One request answered (or refused); \a status is 0 when a fault gave no answer at all.
     void requestServed(const QString &method, const QString &path, int status);
     void faultChanged();
     void latencyChanged();
 
 private:
+    //! The decoded path segments of the API call, without a leading "server".
+    static QStringList apiSegments(const EmuRequest &request);
     void dispatch(const EmuRequest &request, QTcpSocket *socket);
     void respond(QTcpSocket *socket, const EmuRequest &request, const EmuResponse &response, bool delayed);
-    bool applyFault(const EmuRequest &request, QTcpSocket *socket);
-    EmuResponse route(const EmuRequest &request);
+    //! True when the fault took the request over (answered, or will answer, or never will).
+    bool applyFault(const EmuRequest &request, const QStringList &segments, QTcpSocket *socket);
     EmuResponse serverApi(const EmuRequest &request, const QStringList &segments);
     EmuResponse emulatorApi(const EmuRequest &request, const QStringList &segments);
 
@@ -65,6 +71,7 @@ private:
     EmuResponse signUp(const QJsonObject &body);
     EmuResponse signIn(const QJsonObject &body);
     EmuResponse beginRegistration(const QJsonObject &body);
+    EmuResponse info() const;
     EmuResponse faultsAnswer() const;
     EmuResponse putFaults(const QJsonObject &body);
     //! Empty when the access token and project header are right, else the 401 answer.

@@ -81,12 +81,7 @@ void EmulatorStore::deleteUser(const QString &id)
         m_userIdByName.remove(*it->userName);
     for (const QString &pid : m_passkeyIdsByUser.take(id))
         m_passkeys.remove(pid);
-    for (auto t = m_authTokens.begin(); t != m_authTokens.end();) {
-        if (t->userId == id)
-            t = m_authTokens.erase(t);
-        else
-            ++t;
-    }
+    // Their authentication tokens stay recorded, so verify can say why they fail: the user is gone.
     m_users.erase(it);
 }
 
@@ -122,6 +117,31 @@ void EmulatorStore::deletePasskey(const QString &id)
         return;
     m_passkeyIdsByUser[it->userId].removeAll(id);
     m_passkeys.erase(it);
+}
+
+void EmulatorStore::addAccessToken(const QByteArray &token, const QDateTime &expiresAt)
+{
+    m_accessTokens.insert(token, expiresAt);
+    purgeNowAndThen();
+}
+
+void EmulatorStore::addAuthToken(const QByteArray &key, StoredAuthToken record)
+{
+    m_authTokens.insert(key, std::move(record));
+    purgeNowAndThen();
+}
+
+void EmulatorStore::purgeNowAndThen()
+{
+    // Every few thousand tokens, so a long benchmark does not grow the store without bound
+    // and a purge costs little per token.
+    if (++m_insertsSincePurge < 4096)
+        return;
+    m_insertsSincePurge = 0;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_accessTokens.removeIf([&](const auto &it) { return it.value() <= now; });
+    const QDateTime longAgo = now.addSecs(-3600);
+    m_authTokens.removeIf([&](const auto &it) { return it.value().expiresAt <= longAgo; });
 }
 
 StoredAuthToken *EmulatorStore::authToken(const QByteArray &key)

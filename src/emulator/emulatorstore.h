@@ -43,7 +43,7 @@ struct StoredAuthToken
 };
 
 //! The emulator's in-memory project: users, passkeys and tokens, kept consistent
-//! (unique user names; deleting a user deletes their passkeys and tokens).
+//! (unique user names; deleting a user deletes their passkeys, and verify refuses their tokens).
 class EmulatorStore
 {
 public:
@@ -62,12 +62,15 @@ public:
     StoredPasskey addPasskey(StoredPasskey passkey);
     void deletePasskey(const QString &id);
 
-    void addAccessToken(const QByteArray &token, const QDateTime &expiresAt) { m_accessTokens.insert(token, expiresAt); }
+    //! Records an access token; expired ones are dropped now and then.
+    void addAccessToken(const QByteArray &token, const QDateTime &expiresAt);
     //! Expiry of an access token, or an invalid date when unknown.
     QDateTime accessTokenExpiry(const QByteArray &token) const { return m_accessTokens.value(token); }
     void revokeAccessTokens() { m_accessTokens.clear(); }
 
-    void addAuthToken(const QByteArray &key, StoredAuthToken record) { m_authTokens.insert(key, std::move(record)); }
+    //! Records an authentication token under \a key (its jti, or the opaque token itself).
+    //! Expired records stay an hour, so verify can still say "expired" rather than "unknown".
+    void addAuthToken(const QByteArray &key, StoredAuthToken record);
     StoredAuthToken *authToken(const QByteArray &key);
 
     void clear();
@@ -76,12 +79,15 @@ public:
     static QJsonObject toJson(const StoredPasskey &passkey);
 
 private:
+    void purgeNowAndThen();
+
     QHash<QString, StoredUser> m_users;
     QHash<QString, QString> m_userIdByName;
     QHash<QString, StoredPasskey> m_passkeys;
     QHash<QString, QStringList> m_passkeyIdsByUser;
     QHash<QByteArray, QDateTime> m_accessTokens;
     QHash<QByteArray, StoredAuthToken> m_authTokens;
+    int m_insertsSincePurge = 0;
 };
 
 } // namespace plainkey::emulator

@@ -17,26 +17,26 @@ bool EmulatorThread::start(const EmulatorConfig &config, quint16 port)
 {
     stop();
     m_config = config;
+    m_error.clear();
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("plainkey-emulator"));
-    m_thread->start();
     auto *emulator = new Emulator(config);
     emulator->moveToThread(m_thread);
+    connect(emulator, &Emulator::requestServed, this, &EmulatorThread::requestServed);
+    m_thread->start();
     bool ok = false;
     QMetaObject::invokeMethod(emulator, [&] {
         ok = emulator->listen(QHostAddress::LocalHost, port);
         m_baseUrl = emulator->baseUrl();
         m_error = emulator->errorString();
     }, Qt::BlockingQueuedConnection);
+    m_emulator = emulator;
     if (!ok) {
-        QMetaObject::invokeMethod(emulator, &QObject::deleteLater);
-        m_thread->quit();
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
+        const QString why = m_error;
+        stop();
+        m_error = why;
         return false;
     }
-    m_emulator = emulator;
     return true;
 }
 
@@ -44,15 +44,20 @@ void EmulatorThread::stop()
 {
     if (!m_thread)
         return;
-    if (m_emulator) {
-        Emulator *emulator = m_emulator;
-        QMetaObject::invokeMethod(emulator, [emulator] { delete emulator; }, Qt::BlockingQueuedConnection);
-    }
+    // Deleted on its own thread: its sockets and timers belong there.
+    if (Emulator *e = m_emulator)
+        QMetaObject::invokeMethod(e, [e] { delete e; }, Qt::BlockingQueuedConnection);
+    m_emulator = nullptr;
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
     m_thread = nullptr;
     m_baseUrl.clear();
+}
+
+bool EmulatorThread::isRunning() const
+{
+    return m_emulator != nullptr;
 }
 
 void EmulatorThread::setLatency(std::chrono::milliseconds latency)
@@ -69,7 +74,6 @@ void EmulatorThread::setFault(const Fault &fault)
 
 void EmulatorThread::seedDemoData()
 {
-    // Blocking, so demo users exist before the caller goes on to show them.
     if (Emulator *e = m_emulator)
         QMetaObject::invokeMethod(e, [e] { e->seedDemoData(); }, Qt::BlockingQueuedConnection);
 }

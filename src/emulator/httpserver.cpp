@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <QTcpSocket>
 
+#include <algorithm>
+
 namespace plainkey::emulator {
 
 QByteArray EmuRequest::header(QByteArrayView name) const
@@ -13,6 +15,21 @@ QByteArray EmuRequest::header(QByteArrayView name) const
             return h.second;
     }
     return {};
+}
+
+bool EmuRequest::wantsClose() const
+{
+    const QList<QByteArray> options = header("connection").toLower().split(',');
+    return std::any_of(options.cbegin(), options.cend(), [](const QByteArray &o) { return o.trimmed() == "close"; });
+}
+
+bool isLoopbackPeer(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return (v4 >> 24) == 127;
+    return address.isLoopback();
 }
 
 HttpServer::HttpServer(Dispatch dispatch, QObject *parent) : QAbstractHttpServer(parent), m_dispatch(std::move(dispatch)) {}
@@ -39,7 +56,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     EmuRequest r;
     r.method = methodName(request.method());
     r.path = request.url().path();
+    r.encodedPath = request.url().path(QUrl::FullyEncoded);
     r.query = request.query();
+    r.peer = socket->peerAddress();
     r.headers = request.headers();
     r.body = request.body();
     m_dispatch(r, socket);
@@ -48,7 +67,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
 void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    write(socket, {404, R"({"error":"No route"})", "application/json", {}});
+    // handleRequest() answers every request; Qt 6.4 also lands here after an Upgrade request
+    // it will not perform, which has its answer already: only close.
+    socket->disconnectFromHost();
 }
 
 QByteArray HttpServer::httpDate()
@@ -59,19 +80,28 @@ QByteArray HttpServer::httpDate()
 QByteArray HttpServer::reasonPhrase(int status)
 {
     switch (status) {
+    case 100: return "Continue";
     case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 422: return "Unprocessable Content";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    default: return "Status";
+    default: return status >= 400 ? "Error" : "OK";
     }
 }
 
@@ -85,6 +115,8 @@ void HttpServer::write(QTcpSocket *socket, const EmuResponse &response)
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     out += "Date: " + httpDate() + "\r\n";
     out += "Server: plainkey-emulator\r\n";
+    if (response.closeConnection)
+        out += "Connection: close\r\n";
     for (const auto &h : response.headers)
         out += h.first + ": " + h.second + "\r\n";
     out += "\r\n" + response.body;

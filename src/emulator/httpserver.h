@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QAbstractHttpServer>
+#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QList>
 #include <QPair>
+#include <QUrlQuery>
 
 #include <functional>
 
@@ -15,12 +17,16 @@ namespace plainkey::emulator {
 struct EmuRequest
 {
     QByteArray method;
-    QString path;
+    QString path;        //!< decoded, for messages and fault prefixes
+    QString encodedPath; //!< as sent, to split into segments before decoding each
     QUrlQuery query;
+    QHostAddress peer;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
 
     QByteArray header(QByteArrayView name) const;
+    //! The client asked to close the connection after this answer.
+    bool wantsClose() const;
 };
 
 //! An answer to write: status, body and headers. Content-Type, Content-Length and Date are added.
@@ -30,7 +36,11 @@ struct EmuResponse
     QByteArray body;
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers;
+    bool closeConnection = false; //!< sends Connection: close (the caller closes the socket)
 };
+
+//! True for loopback peers, IPv4-mapped IPv6 ones included.
+bool isLoopbackPeer(const QHostAddress &address);
 
 //! Qt HttpServer parses the requests; every one reaches one dispatch function with its socket,
 //! so the emulator can answer late (latency), never (stall) or badly (reset, truncation).
@@ -40,6 +50,7 @@ public:
     using Dispatch = std::function<void(const EmuRequest &request, QTcpSocket *socket)>;
     explicit HttpServer(Dispatch dispatch, QObject *parent = nullptr);
 
+    //! Writes the status line, Content-Type, Content-Length, Date, the extra headers and the body.
     static void write(QTcpSocket *socket, const EmuResponse &response);
     static QByteArray httpDate();
     static QByteArray reasonPhrase(int status);

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QTcpServer>
+
+class QTcpSocket;
+
+namespace plainkey::emulator {
+
+//! Accepts the emulator's connections and screens each request's head before Qt HttpServer
+//! reads it, which in Qt 6.4 has no size limit and never answers `Expect: 100-continue`:
+//! oversized requests get 413 (or 431 for an oversized head) at once instead of being
+//! buffered whole, and a client waiting for 100 Continue gets it.
+class TcpListener : public QTcpServer
+{
+    Q_OBJECT
+public:
+    //! Heads (request line and headers) longer than this are refused with 431.
+    static constexpr qint64 maxHeadBytes = 64 * 1024;
+
+    explicit TcpListener(qint64 maxBodyBytes, QObject *parent = nullptr);
+
+signals:
+    //! A request was answered here and never reached the HTTP server.
+    void requestRefused(const QByteArray &method, const QString &path, int status);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    struct Screen;
+    void screen(QTcpSocket *socket, Screen &state);
+    void refuse(QTcpSocket *socket, const Screen &state, int status, const QString &message);
+
+    qint64 m_maxBodyBytes;
+};
+
+} // namespace plainkey::emulator
