@@ -354,6 +354,8 @@ void TestRedactor::bodiesWithoutSecretsComeBackByteForByte_data()
     QTest::newRow("form without secrets") << QByteArray("client_id=proj&notoken=abc&grant_type=client_credentials");
     QTest::newRow("HTML") << QByteArray("<!doctype html><html><head><title>502 Bad Gateway</title></head></html>");
     QTest::newRow("UTF-8") << QByteArray(R"({"userName":"Zoë 🚀 \u00e9 مرحبا"})");
+    static const char invalidUtf8[] = "\xff\xfe\xfd binary \xc3\x28 \xe2\x82";
+    QTest::newRow("invalid UTF-8") << QByteArray(invalidUtf8, sizeof(invalidUtf8) - 1);
     QTest::newRow("NUL bytes") << QByteArray("a\0b\0c", 5);
     QTest::newRow("truncated JSON") << QByteArray(R"({"id":"u-1","userNa)");
     QTest::newRow("looks like a JWT header only") << QByteArray("eyJhbGciOiJIUzI1NiJ9 alone");

@@ -133,8 +133,10 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
         return body;
     QByteArray out = redactKnown(body, extra);
 
+    // Matched as Latin-1, one character per byte, so every byte outside a secret comes back
+    // unchanged: UTF-8 decoding would replace invalid sequences and binary bodies would change.
     // JSON fields named like secrets, whatever their value.
-    QString text = QString::fromUtf8(out);
+    QString text = QString::fromLatin1(out);
     static const QRegularExpression wholeMarker(QLatin1Char('^') + markerPattern() + QLatin1Char('$'));
     QString rebuilt;
     rebuilt.reserve(text.size());
@@ -147,7 +149,7 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
         if (value.isEmpty() || wholeMarker.match(value).hasMatch())
             rebuilt += value;
         else
-            rebuilt += QString::fromUtf8(marker(*fieldKind(m.captured(1)), value.toUtf8()));
+            rebuilt += QString::fromLatin1(marker(*fieldKind(m.captured(1)), value.toLatin1()));
         last = m.capturedEnd(3);
     }
     rebuilt += QStringView(text).mid(last);
@@ -167,7 +169,7 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
             if (v.isEmpty() || v.startsWith(QLatin1String("[redacted ")))
                 formOut += v;
             else
-                formOut += QString::fromUtf8(marker(*fieldKind(m.captured(2)), QUrl::fromPercentEncoding(v.toUtf8()).toUtf8()));
+                formOut += QString::fromLatin1(marker(*fieldKind(m.captured(2)), QByteArray::fromPercentEncoding(v.toLatin1())));
             pos = m.capturedEnd(3);
         }
         formOut += QStringView(text).mid(pos);
@@ -181,11 +183,11 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
     while (jit.hasNext()) {
         const auto m = jit.next();
         jwtOut += QStringView(text).mid(jpos, m.capturedStart() - jpos);
-        jwtOut += QString::fromUtf8(marker(SecretKind::AuthenticationToken, m.captured().toUtf8()));
+        jwtOut += QString::fromLatin1(marker(SecretKind::AuthenticationToken, m.captured().toLatin1()));
         jpos = m.capturedEnd();
     }
     jwtOut += QStringView(text).mid(jpos);
-    return jwtOut.toUtf8();
+    return jwtOut.toLatin1();
 }
 
 HttpHeaders Redactor::redactHeaders(const HttpHeaders &headers, const QList<QPair<SecretKind, QByteArray>> &extra) const
