@@ -53,6 +53,9 @@ private slots:
     // --- JSON bodies ---------------------------------------------------------------------
     void jsonSecretFieldsAreRedacted_data();
     void jsonSecretFieldsAreRedacted();
+    void truncatedJsonStillHidesTheToken_data();
+    void truncatedJsonStillHidesTheToken();
+    void hugeJsonValueIsRedacted();
 
     // --- headers -------------------------------------------------------------------------
     void authorizationHeaderKeepsScheme_data();
@@ -204,6 +207,42 @@ void TestRedactor::jsonSecretFieldsAreRedacted()
     const QByteArray out = Redactor().redactBody(body);
     QCOMPARE(out, expected);
     QVERIFY(!out.contains(secret));
+}
+
+void TestRedactor::truncatedJsonStillHidesTheToken_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("secret");
+    // A connection cut mid-answer: the access-token answer is the one the redactor does not
+    // know the value of yet, so the field name is all it has.
+    QTest::newRow("cut inside the value") << QByteArray(R"({"access_token":"opaque-abcdefghijklmnop)") << QByteArray("abcdefghijklmnop");
+    QTest::newRow("cut after an escape") << QByteArray(R"({"access_token":"opaque-abcdefghij\)") << QByteArray("abcdefghij");
+    QTest::newRow("cut with spaces") << QByteArray("{\n  \"token\" : \"opaque-0123456789") << QByteArray("0123456789");
+    QTest::newRow("second field cut") << QByteArray(R"({"token_type":"Bearer","access_token":"zyxwvutsrq)") << QByteArray("zyxwvutsrq");
+}
+
+void TestRedactor::truncatedJsonStillHidesTheToken()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, secret);
+    const QByteArray out = Redactor().redactBody(body);
+    QVERIFY2(!out.contains(secret), out.constData());
+    QVERIFY(out.contains("[redacted "));
+}
+
+void TestRedactor::hugeJsonValueIsRedacted()
+{
+    // A regex that backtracks per character can hit PCRE's limits on a long value and then
+    // silently not match: the value would be logged in clear.
+    const QByteArray value = QByteArray(2 * 1024 * 1024, 'k') + "END-OF-SECRET";
+    const QByteArray out = Redactor().redactBody(R"({"access_token":")" + value + R"("})");
+    QCOMPARE(out, R"({"access_token":")" + m(SecretKind::AccessToken, value) + R"("})");
+    QByteArray escaped;
+    for (int i = 0; i < 200000; ++i)
+        escaped += "\\\"";
+    const QByteArray out2 = Redactor().redactBody(R"({"token":")" + escaped + "TAIL-SECRET\"}");
+    QVERIFY(!out2.contains("TAIL-SECRET"));
+    QVERIFY(out2.size() < 100);
 }
 
 void TestRedactor::authorizationHeaderKeepsScheme_data()

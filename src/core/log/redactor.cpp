@@ -32,9 +32,12 @@ constexpr NamedField kSecretFields[] = {
 
 const QRegularExpression &jsonFieldPattern()
 {
-    // "name" : "value" where value is a JSON string (escapes allowed).
+    // "name" : "value" where value is a JSON string (escapes allowed). No closing quote is
+    // required: an answer cut off inside the value must still hide it. The quantifiers are
+    // possessive because a backtracking match of a long value exhausts PCRE's limits, and a
+    // failed match would leave the value in clear.
     static const QRegularExpression re(QStringLiteral(
-            R"re("(client_secret|clientSecret|access_token|accessToken|refresh_token|token|authenticationToken|id_token)"(\s*:\s*)"((?:[^"\\]|\\.)*)")re"));
+            R"re("(client_secret|clientSecret|access_token|accessToken|refresh_token|token|authenticationToken|id_token)"(\s*+:\s*+)"((?:[^"\\]++|\\.)*+))re"));
     return re;
 }
 
