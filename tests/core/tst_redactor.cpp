@@ -53,6 +53,8 @@ private slots:
     // --- JSON bodies ---------------------------------------------------------------------
     void jsonSecretFieldsAreRedacted_data();
     void jsonSecretFieldsAreRedacted();
+    void jsonFingerprintIsOfTheUnescapedValue();
+    void redactedJsonStaysValidJsonAndKeepsOtherFields();
     void truncatedJsonStillHidesTheToken_data();
     void truncatedJsonStillHidesTheToken();
     void hugeJsonValueIsRedacted();
@@ -207,6 +209,34 @@ void TestRedactor::jsonSecretFieldsAreRedacted()
     const QByteArray out = Redactor().redactBody(body);
     QCOMPARE(out, expected);
     QVERIFY(!out.contains(secret));
+}
+
+void TestRedactor::jsonFingerprintIsOfTheUnescapedValue()
+{
+    // A server may escape '/' (PHP does by default) or use \u escapes; the token is still the
+    // same token the Authorization header later carries, so the fingerprints must match.
+    const Redactor r;
+    QCOMPARE(r.redactBody(R"({"access_token":"ab\/cd\/ef+gh=="})"),
+             R"({"access_token":")" + m(SecretKind::AccessToken, "ab/cd/ef+gh==") + R"("})");
+    QCOMPARE(r.redactBody(R"({"token":"tok\u002dA\"B"})"),
+             R"({"token":")" + m(SecretKind::AuthenticationToken, "tok-A\"B") + R"("})");
+}
+
+void TestRedactor::redactedJsonStaysValidJsonAndKeepsOtherFields()
+{
+    const QJsonObject in{{"access_token", "tok\"with\\escapes/and-more"},
+                         {"token_type", "Bearer"},
+                         {"expires_in", 3600},
+                         {"nested", QJsonObject{{"token", "nested-secret-1"}, {"keep", "me"}}}};
+    const QByteArray out = Redactor().redactBody(QJsonDocument(in).toJson(QJsonDocument::Indented));
+    QJsonParseError err{};
+    const QJsonObject o = QJsonDocument::fromJson(out, &err).object();
+    QCOMPARE(err.error, QJsonParseError::NoError);
+    QCOMPARE(o.value("token_type").toString(), QStringLiteral("Bearer"));
+    QCOMPARE(o.value("expires_in").toInt(), 3600);
+    QCOMPARE(o.value("nested").toObject().value("keep").toString(), QStringLiteral("me"));
+    QCOMPARE(o.value("access_token").toString().toUtf8(), m(SecretKind::AccessToken, "tok\"with\\escapes/and-more"));
+    QCOMPARE(o.value("nested").toObject().value("token").toString().toUtf8(), m(SecretKind::AuthenticationToken, "nested-secret-1"));
 }
 
 void TestRedactor::truncatedJsonStillHidesTheToken_data()

@@ -1,6 +1,8 @@
 #include "log/redactor.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -46,6 +48,16 @@ const QRegularExpression &jwtPattern()
     // Three base64url segments, the first two starting like a JSON object ("eyJ").
     static const QRegularExpression re(QStringLiteral(R"re(eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*)re"));
     return re;
+}
+
+// The value a JSON string stands for, so that "a\/b" in an answer and the a/b that a header
+// later carries share one fingerprint. A string cut off mid-escape keeps its raw form.
+QByteArray jsonUnescaped(const QByteArray &raw)
+{
+    if (!raw.contains('\\'))
+        return raw;
+    const QJsonValue v = QJsonDocument::fromJson("[\"" + raw + "\"]").array().at(0);
+    return v.isString() ? v.toString().toUtf8() : raw;
 }
 
 std::optional<SecretKind> fieldKind(QStringView name)
@@ -152,7 +164,7 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
         if (value.isEmpty() || wholeMarker.match(value).hasMatch())
             rebuilt += value;
         else
-            rebuilt += QString::fromLatin1(marker(*fieldKind(m.captured(1)), value.toLatin1()));
+            rebuilt += QString::fromLatin1(marker(*fieldKind(m.captured(1)), jsonUnescaped(value.toLatin1())));
         last = m.capturedEnd(3);
     }
     rebuilt += QStringView(text).mid(last);
