@@ -49,6 +49,7 @@ private slots:
     // --- form bodies ---------------------------------------------------------------------
     void formBodyClientSecretIsRedacted_data();
     void formBodyClientSecretIsRedacted();
+    void formEncodingsOfOneValueGiveOneFingerprint();
 
     // --- JSON bodies ---------------------------------------------------------------------
     void jsonSecretFieldsAreRedacted_data();
@@ -158,6 +159,9 @@ void TestRedactor::formBodyClientSecretIsRedacted_data()
                                      << "client_id=p&client_secret=" + m(SecretKind::ClientSecret, "a+b/c=d&e");
     QTest::newRow("lowercase percent-encoding") << QByteArray("client_secret=a%2bb%2fc") << QByteArray("a%2bb%2fc")
                                                 << QByteArray("a+b/c") << "client_secret=" + m(SecretKind::ClientSecret, "a+b/c");
+    QTest::newRow("plus means space") << QByteArray("client_id=p&client_secret=my+long+secret") << QByteArray("my+long+secret")
+                                      << QByteArray("my long secret")
+                                      << "client_id=p&client_secret=" + m(SecretKind::ClientSecret, "my long secret");
     QTest::newRow("access_token field") << QByteArray("grant=x&access_token=tok-123456789") << QByteArray("tok-123456789")
                                         << QByteArray("tok-123456789") << "grant=x&access_token=" + m(SecretKind::AccessToken, "tok-123456789");
     QTest::newRow("refresh_token field") << QByteArray("refresh_token=rt-123456789") << QByteArray("rt-123456789")
@@ -174,6 +178,18 @@ void TestRedactor::formBodyClientSecretIsRedacted()
     QCOMPARE(out, expected);
     QVERIFY(!out.contains(secretAsSent));
     QVERIFY(!out.contains(decodedSecret));
+}
+
+void TestRedactor::formEncodingsOfOneValueGiveOneFingerprint()
+{
+    // "a b+c" written three ways a form encoder may write it.
+    const Redactor r;
+    const QByteArray a = r.redactBody("client_secret=a%20b%2Bc");
+    const QByteArray b = r.redactBody("client_secret=a+b%2Bc");
+    const QByteArray c = r.redactBody("client_secret=a%20b%2bc");
+    QCOMPARE(a, "client_secret=" + m(SecretKind::ClientSecret, "a b+c"));
+    QCOMPARE(b, a);
+    QCOMPARE(c, a);
 }
 
 void TestRedactor::jsonSecretFieldsAreRedacted_data()

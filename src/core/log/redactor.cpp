@@ -183,8 +183,9 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
             const QString v = m.captured(3);
             if (v.isEmpty() || v.startsWith(QLatin1String("[redacted ")))
                 formOut += v;
-            else
-                formOut += QString::fromLatin1(marker(*fieldKind(m.captured(2)), QByteArray::fromPercentEncoding(v.toLatin1())));
+            else // '+' is a space in a form value: "a+b" and "a%20b" are one value, one fingerprint
+                formOut += QString::fromLatin1(marker(*fieldKind(m.captured(2)),
+                                                      QByteArray::fromPercentEncoding(v.toLatin1().replace('+', ' '))));
             pos = m.capturedEnd(3);
         }
         formOut += QStringView(text).mid(pos);
