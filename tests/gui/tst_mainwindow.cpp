@@ -12,6 +12,7 @@
 #include "connection/connectionpanel.h"
 #include "demo/demosession.h"
 #include "emulator/emulator.h"
+#include "emulator/emulatorconfig.h"
 #include "log/exchangefiltermodel.h"
 #include "log/exchangelog.h"
 #include "log/exchangelogmodel.h"
@@ -140,6 +141,7 @@ private slots:
     void initTestCase();
     void startsInDemoAndSaysWhereRequestsGo();
     void scriptedDemoSessionEndsInAScreenshot();
+    void shortLivedTokenIsRefreshedByItself();
     void keyboardDrivesTheMainActions();
     void slowPlainKeyShowsBusyAndEscCancels();
     void remembersLayoutAndConnectionButNeverTheSecret();
@@ -210,6 +212,12 @@ void tst_MainWindow::scriptedDemoSessionEndsInAScreenshot()
     QVERIFY2(shot.save(path), qPrintable(path));
     qInfo("screenshot: %s", qPrintable(path));
 
+    // "Show user" opens the verified user in the Users tab.
+    auto *tabs = child<QTabWidget>(&w, "tabWidget");
+    child<QToolButton>(&w, "showUserButton")->click();
+    QCOMPARE(tabs->currentWidget(), child<QWidget>(&w, "usersTab"));
+    tabs->setCurrentIndex(0);
+
     // Change a character: PlainKey refuses it, and says why.
     child<QPushButton>(&w, "tamperButton")->click();
     const QString changed = w.verifyPanel()->normalizedToken();
@@ -228,7 +236,7 @@ void tst_MainWindow::scriptedDemoSessionEndsInAScreenshot()
     QCOMPARE(second->status, 401);
     QTest::keyClick(filter, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClick(filter, Qt::Key_Delete);
-    QTRY_COMPARE(log->filterModel()->rowCount(), 4);
+    QTRY_VERIFY(log->filterModel()->rowCount() >= 4); // and what the Users tab asked
 
     emit child<QLabel>(&w, "exchangeLink")->linkActivated(QStringLiteral("#exchange"));
     QCOMPARE(log->currentExchangeId(), second->id);
@@ -241,6 +249,32 @@ void tst_MainWindow::scriptedDemoSessionEndsInAScreenshot()
     const QStringList secrets{w.demo()->credentials().clientSecret, w.client()->accessToken()->token(), token, changed};
     verifyAbsent(curl, secrets, "the cURL command");
     verifyAbsent(screenText(w), secrets, "the window");
+}
+
+void tst_MainWindow::shortLivedTokenIsRefreshedByItself()
+{
+    auto config = std::make_shared<emulator::EmulatorConfig>();
+    config->accessTokenTtl = std::chrono::seconds(4);
+    ConsoleOptions options = demoOptions();
+    options.demoConfig = config;
+    MainWindow w(options);
+    w.show();
+    QSignalSpy refreshed(w.client()->accessToken(), &AccessTokenManager::tokenRefreshed);
+    QVERIFY(connectAndWait(w));
+    QVERIFY(w.client()->accessToken()->autoRefresh());
+    QCOMPARE(w.client()->accessToken()->lifetime(), std::chrono::seconds(4));
+    const QString countdown = w.tokenPanel()->countdownText();
+    QVERIFY2(countdown.startsWith(QStringLiteral("0:0")), qPrintable(countdown));
+    QTRY_VERIFY_WITH_TIMEOUT(w.tokenPanel()->countdownText() != countdown, 5000);
+    const QString first = w.client()->accessToken()->fingerprint();
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 2, 15000);
+    QVERIFY(w.client()->accessToken()->fingerprint() != first);
+    QCOMPARE(w.client()->accessToken()->state(), AccessTokenManager::State::Valid);
+    // Every refresh is in the log, and none of them went wrong.
+    w.logPanel()->logModel()->flush();
+    auto *status = child<QComboBox>(&w, "statusCombo");
+    status->setCurrentIndex(status->findData(int(ExchangeFilterModel::StatusClass::Problems)));
+    QCOMPARE(w.logPanel()->filterModel()->rowCount(), 0);
 }
 
 void tst_MainWindow::keyboardDrivesTheMainActions()
