@@ -72,6 +72,7 @@ private slots:
     void jwtShapedStringsAreRedactedAnywhere();
     void knownSecretsAppearNowhere_data();
     void knownSecretsAppearNowhere();
+    void namedQueryParametersAreRedactedInUrls();
     void urlPasswordIsDropped();
     void clearSecretsForgetsValues();
     void rememberedSecretsAreBounded();
@@ -393,6 +394,14 @@ void TestRedactor::knownSecretsAppearNowhere()
     QVERIFY(out.contains(m(SecretKind::ClientSecret, s)));
     // Passed per call instead of remembered: same result.
     QCOMPARE(Redactor().redactBody(body, {{SecretKind::ClientSecret, s}}), out);
+}
+
+void TestRedactor::namedQueryParametersAreRedactedInUrls()
+{
+    const QString out = Redactor().redactUrl(QUrl(QStringLiteral("https://h.example/cb?access_token=abc123456789&state=ok&token=zzz987654321")));
+    QVERIFY2(!out.contains(QStringLiteral("abc123456789")), qPrintable(out));
+    QVERIFY2(!out.contains(QStringLiteral("zzz987654321")), qPrintable(out));
+    QVERIFY(out.contains(QStringLiteral("state=ok")));
 }
 
 void TestRedactor::urlPasswordIsDropped()

@@ -170,9 +170,9 @@ QByteArray Redactor::redactBody(const QByteArray &body, const QList<QPair<Secret
     rebuilt += QStringView(text).mid(last);
     text = rebuilt;
 
-    // Form fields (client_secret=...).
+    // Form fields (client_secret=...), also as the first parameter of a URL's query.
     static const QRegularExpression formField(QStringLiteral(
-            R"re((^|&)(client_secret|access_token|token|refresh_token)=([^&]*))re"));
+            R"re((^|[?&])(client_secret|access_token|token|refresh_token|id_token)=([^&]*+))re"));
     if (!text.trimmed().startsWith(QLatin1Char('{')) && !text.trimmed().startsWith(QLatin1Char('['))) {
         QString formOut;
         qsizetype pos = 0;
