@@ -16,6 +16,10 @@
 #include <algorithm>
 #include <cmath>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcEmulator, "plainkey.emulator", QtInfoMsg)
 
 namespace plainkey::emulator {
@@ -218,6 +222,7 @@ void Emulator::dispatch(const EmuRequest &request, QTcpSocket *socket)
     else
         response = serverApi(request, segments);
     response.closeConnection = request.wantsClose();
+    response.omitBody = request.method == "HEAD";
     respond(socket, request, response, !emulatorPath);
 }
 
@@ -291,7 +296,14 @@ bool Emulator::applyFault(const EmuRequest &request, const QStringList &segments
     case Fault::Mode::Stall:
         return true; // accept and never answer
     case Fault::Mode::Reset:
-        later([](QTcpSocket *s) { s->abort(); });
+        later([](QTcpSocket *s) {
+#ifdef Q_OS_UNIX
+            // A zero linger time makes close() send RST, as a crashed proxy would, not FIN.
+            const linger hard{1, 0};
+            ::setsockopt(int(s->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+#endif
+            s->abort();
+        });
         return true;
     }
     return false;
@@ -486,9 +498,16 @@ std::optional<EmuResponse> Emulator::checkAuthorization(const EmuRequest &r)
     const QByteArray auth = r.header("authorization");
     if (auth.isEmpty())
         return error(401, QStringLiteral("Missing Authorization header: send \"Authorization: Bearer ACCESS_TOKEN\""));
-    if (!auth.startsWith("Bearer "))
+    // The scheme is case-insensitive (RFC 9110); the token follows one space.
+    const QByteArray trimmed = auth.trimmed();
+    const qsizetype space = trimmed.indexOf(' ');
+    const QByteArray scheme = space < 0 ? trimmed : trimmed.left(space);
+    if (scheme.compare("Bearer", Qt::CaseInsensitive) != 0)
         return error(401, QStringLiteral("The Authorization header must use the Bearer scheme"));
-    const QDateTime expiry = m_store.accessTokenExpiry(auth.mid(7).trimmed());
+    const QByteArray token = space < 0 ? QByteArray() : trimmed.mid(space + 1).trimmed();
+    if (token.isEmpty())
+        return error(401, QStringLiteral("The Authorization header has no access token after \"Bearer\""));
+    const QDateTime expiry = m_store.accessTokenExpiry(token);
     if (!expiry.isValid())
         return error(401, QStringLiteral("Invalid access token"));
     if (expiry <= QDateTime::currentDateTimeUtc())
@@ -770,9 +789,12 @@ EmuResponse Emulator::signUp(const QJsonObject &body)
     p.counter = 0;
     p.lastUsedAt = QDateTime::currentDateTimeUtc();
     p = m_store.addPasskey(p);
-    return json(200, QJsonObject{{QStringLiteral("userId"), user->id},
-                                 {QStringLiteral("passkey"), EmulatorStore::toJson(p)},
-                                 {QStringLiteral("authenticationToken"), mintAuthToken(user->id, p.id, m_config.authTokenTtl)}});
+    QJsonObject answer{{QStringLiteral("userId"), user->id},
+                       {QStringLiteral("passkey"), EmulatorStore::toJson(p)},
+                       {QStringLiteral("authenticationToken"), mintAuthToken(user->id, p.id, m_config.authTokenTtl)}};
+    if (user->userName)
+        answer.insert(QStringLiteral("userName"), *user->userName);
+    return json(200, answer);
 }
 
 EmuResponse Emulator::signIn(const QJsonObject &body)

@@ -119,7 +119,9 @@ void HttpServer::write(QTcpSocket *socket, const EmuResponse &response)
         out += "Connection: close\r\n";
     for (const auto &h : response.headers)
         out += h.first + ": " + h.second + "\r\n";
-    out += "\r\n" + response.body;
+    out += "\r\n";
+    if (!response.omitBody)
+        out += response.body;
     socket->write(out);
 }
 

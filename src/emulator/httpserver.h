@@ -37,6 +37,7 @@ struct EmuResponse
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers;
     bool closeConnection = false; //!< sends Connection: close (the caller closes the socket)
+    bool omitBody = false;        //!< an answer to HEAD: Content-Length of the body, but no body
 };
 
 //! True for loopback peers, IPv4-mapped IPv6 ones included.

@@ -125,7 +125,7 @@ void TcpListener::refuse(QTcpSocket *socket, const Screen &state, int status, co
     response.closeConnection = true;
     HttpServer::write(socket, response);
     connect(socket, &QIODevice::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
-    QTimer::singleShot(2s, socket, [socket] { socket->disconnectFromHost(); });
+    QTimer::singleShot(1s, socket, [socket] { socket->disconnectFromHost(); });
     emit requestRefused(state.method, state.path, status);
 }
 
