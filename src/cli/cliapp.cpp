@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 #include <cstdio>
 #include <unistd.h>
@@ -53,9 +54,16 @@ CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(new PlainKeyClient)
     for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
                           showSecretsOption, yesOption, insecureOption, helpOption, versionOption})
         m_parser.addOption(o);
-    for (const Command &c : registry())
-        for (const auto &o : c.options)
-            m_parser.addOption(o);
+    // Commands may share an option (--by-name); the parser takes each name once.
+    QSet<QString> added;
+    for (const Command &c : registry()) {
+        for (const auto &o : c.options) {
+            if (!added.contains(o.names().first())) {
+                added.insert(o.names().first());
+                m_parser.addOption(o);
+            }
+        }
+    }
 }
 
 const Command *CliApp::findCommand(const QStringList &positional, int *consumed) const

@@ -1,14 +1,13 @@
 // plainkey-cli passkeys list, passkey get|delete|label|begin
 #include "cliapp.h"
+#include "commandsupport.h"
 
 #include "log/redactor.h"
 #include "net/transport.h"
 #include "users/aaguidcatalog.h"
 #include "users/passkeyops.h"
-#include "users/userlookup.h"
 #include "users/userops.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,27 +15,6 @@
 namespace plainkey::cli {
 
 namespace {
-
-// Registered by usercommands.cpp (an option may be registered only once); read here by name.
-const QString kByName = QStringLiteral("by-name");
-const QString kClear = QStringLiteral("clear");
-
-UserIdentifier userArgument(CliApp &app, const QString &text)
-{
-    return app.parser().isSet(kByName) ? UserIdentifier::byName(text) : UserIdentifier::byId(text);
-}
-
-Result<User> waitLookUp(CliApp &app, const UserIdentifier &who)
-{
-    std::optional<Result<User>> result;
-    QEventLoop loop;
-    lookUpUser(app.client(), who, nullptr, [&](const Result<User> &r) {
-        result.emplace(r);
-        loop.quit();
-    });
-    loop.exec();
-    return *result;
-}
 
 QJsonObject passkeyJson(const Passkey &p)
 {
@@ -104,22 +82,18 @@ void printTable(CliApp &app, const QList<QStringList> &rows)
 
 int passkeysList(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1)
-        return app.usage(QStringLiteral("passkeys list takes one USER: a user ID, or a user name with --by-name"));
-    const UserIdentifier who = userArgument(app, args.first());
-    if (!who.problem().isEmpty())
-        return app.usage(who.problem());
-    if (!app.prepareCredentials())
+    const auto who = takeUserArgument(app, args, QStringLiteral("passkeys list"));
+    if (!who)
         return ExitUsage;
     // The list is by user ID only: a name is looked up first.
-    QString userId = who.value;
+    QString userId = who->value;
     QString whose = QStringLiteral("user ID %1").arg(userId);
-    if (who.isName()) {
-        const Result<User> user = waitLookUp(app, who);
+    if (who->isName()) {
+        const Result<User> user = waitLookUp(app, *who);
         if (!user)
             return app.fail(user.error());
         userId = user->id;
-        whose = QStringLiteral("\u201c%1\u201d (ID %2)").arg(who.value, userId);
+        whose = QStringLiteral("\u201c%1\u201d (ID %2)").arg(who->value, userId);
     }
     const Result<QList<Passkey>> passkeys = app.wait<ListPasskeys>(userId);
     if (!passkeys)
@@ -153,11 +127,10 @@ int passkeysList(CliApp &app, const QStringList &args)
 
 int passkeyGet(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1 || args.first().trimmed().isEmpty())
-        return app.usage(QStringLiteral("passkey get takes one passkey ID"));
-    if (!app.prepareCredentials())
+    const auto id = takePasskeyArgument(app, args, QStringLiteral("passkey get"));
+    if (!id)
         return ExitUsage;
-    const Result<Passkey> passkey = app.wait<GetPasskey>(args.first());
+    const Result<Passkey> passkey = app.wait<GetPasskey>(*id);
     if (!passkey)
         return app.fail(passkey.error());
     if (app.json())
@@ -169,12 +142,11 @@ int passkeyGet(CliApp &app, const QStringList &args)
 
 int passkeyDelete(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1 || args.first().trimmed().isEmpty())
-        return app.usage(QStringLiteral("passkey delete takes one passkey ID"));
-    if (!app.prepareCredentials())
+    const auto id = takePasskeyArgument(app, args, QStringLiteral("passkey delete"));
+    if (!id)
         return ExitUsage;
     // Say which passkey of whom goes, before asking.
-    const Result<Passkey> passkey = app.wait<GetPasskey>(args.first());
+    const Result<Passkey> passkey = app.wait<GetPasskey>(*id);
     if (!passkey)
         return app.fail(passkey.error());
     const Result<User> owner = app.wait<GetUser>(passkey->userId);
@@ -203,7 +175,7 @@ int passkeyDelete(CliApp &app, const QStringList &args)
 
 int passkeyLabel(CliApp &app, const QStringList &args)
 {
-    const bool clear = app.parser().isSet(kClear);
+    const bool clear = app.parser().isSet(clearOption());
     if ((clear && args.size() != 1) || (!clear && args.size() != 2))
         return app.usage(QStringLiteral("passkey label takes a passkey ID and a LABEL, or a passkey ID and --clear"));
     if (args.first().trimmed().isEmpty())
@@ -234,14 +206,10 @@ int passkeyLabel(CliApp &app, const QStringList &args)
 
 int passkeyBegin(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1)
-        return app.usage(QStringLiteral("passkey begin takes one USER: a user ID, or a user name with --by-name"));
-    const UserIdentifier who = userArgument(app, args.first());
-    if (!who.problem().isEmpty())
-        return app.usage(who.problem());
-    if (!app.prepareCredentials())
+    const auto who = takeUserArgument(app, args, QStringLiteral("passkey begin"));
+    if (!who)
         return ExitUsage;
-    const Result<PasskeyRegistration> reg = app.wait<BeginPasskeyRegistration>(who);
+    const Result<PasskeyRegistration> reg = app.wait<BeginPasskeyRegistration>(*who);
     if (!reg)
         return app.fail(reg.error());
     const QString token = reg->authenticationToken;
@@ -256,7 +224,7 @@ int passkeyBegin(CliApp &app, const QStringList &args)
         return ExitOk;
     }
     QTextStream &o = app.out();
-    o << "Registration begun for " << who.describe() << ". Hand the options to the browser's navigator.credentials.create().\n";
+    o << "Registration begun for " << who->describe() << ". Hand the options to the browser's navigator.credentials.create().\n";
     for (const auto &item : reg->summary)
         o << "  " << (item.first + QLatin1Char(':')).leftJustified(20) << item.second << '\n';
     if (app.showSecrets())
@@ -270,15 +238,15 @@ int passkeyBegin(CliApp &app, const QStringList &args)
 
 const CommandRegistration registration({
         {{QStringLiteral("passkeys"), QStringLiteral("list")}, QStringLiteral("USER"),
-         QStringLiteral("List a user's passkeys (USER by ID, or by name with --by-name)."), passkeysList},
+         QStringLiteral("List a user's passkeys (USER by ID, or by name with --by-name)."), passkeysList, {byNameOption()}},
         {{QStringLiteral("passkey"), QStringLiteral("get")}, QStringLiteral("PASSKEY-ID"),
          QStringLiteral("Show one passkey."), passkeyGet},
         {{QStringLiteral("passkey"), QStringLiteral("delete")}, QStringLiteral("PASSKEY-ID"),
          QStringLiteral("Delete a passkey (asks first; --yes to skip)."), passkeyDelete},
         {{QStringLiteral("passkey"), QStringLiteral("label")}, QStringLiteral("PASSKEY-ID LABEL|--clear"),
-         QStringLiteral("Set or remove a passkey's label."), passkeyLabel},
+         QStringLiteral("Set or remove a passkey's label."), passkeyLabel, {clearOption()}},
         {{QStringLiteral("passkey"), QStringLiteral("begin")}, QStringLiteral("USER"),
-         QStringLiteral("Begin adding a passkey: print the WebAuthn options (--show-secrets: the token)."), passkeyBegin},
+         QStringLiteral("Begin adding a passkey: print the WebAuthn options (--show-secrets: the token)."), passkeyBegin, {byNameOption()}},
 });
 
 } // namespace

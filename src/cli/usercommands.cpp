@@ -1,10 +1,10 @@
 // plainkey-cli user get|find|create|rename|delete, users import
 #include "cliapp.h"
+#include "commandsupport.h"
 
 #include "users/passkeyops.h"
 #include "users/userimporter.h"
 #include "users/userimportlist.h"
-#include "users/userlookup.h"
 #include "users/userops.h"
 
 #include <QElapsedTimer>
@@ -21,37 +21,14 @@ namespace plainkey::cli {
 
 namespace {
 
-// Options of the user and passkey commands. passkeycommands.cpp reads "by-name" and "clear" by
-// name: the parser is global, and an option may be registered only once.
-const QCommandLineOption byNameOption(QStringLiteral("by-name"),
-        QStringLiteral("USER is a user name, not a user ID (user, passkeys and passkey commands)."));
 const QCommandLineOption noNameOption(QStringLiteral("no-name"),
         QStringLiteral("user create: create a user without a user name (usernameless sign-in)."));
-const QCommandLineOption clearOption(QStringLiteral("clear"),
-        QStringLiteral("user rename: remove the user name; passkey label: remove the label."));
 const QCommandLineOption chunkSizeOption(QStringLiteral("chunk-size"),
         QStringLiteral("users import: names per bulk request (default 500)."), QStringLiteral("n"), QStringLiteral("500"));
 const QCommandLineOption reportOption(QStringLiteral("report"),
         QStringLiteral("users import: also write every row's outcome to this CSV file."), QStringLiteral("file"));
 const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
         QStringLiteral("users import: read the file and show what would be sent, without sending."));
-
-UserIdentifier userArgument(CliApp &app, const QString &text)
-{
-    return app.parser().isSet(byNameOption) ? UserIdentifier::byName(text) : UserIdentifier::byId(text);
-}
-
-Result<User> waitLookUp(CliApp &app, const UserIdentifier &who)
-{
-    std::optional<Result<User>> result;
-    QEventLoop loop;
-    lookUpUser(app.client(), who, nullptr, [&](const Result<User> &r) {
-        result.emplace(r);
-        loop.quit();
-    });
-    loop.exec();
-    return *result;
-}
 
 void printUser(CliApp &app, const User &user, const QString &heading = {})
 {
@@ -76,14 +53,10 @@ QString describeUser(const User &user)
 
 int userGet(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1)
-        return app.usage(QStringLiteral("user get takes one USER: a user ID, or a user name with --by-name"));
-    const UserIdentifier who = userArgument(app, args.first());
-    if (!who.problem().isEmpty())
-        return app.usage(who.problem());
-    if (!app.prepareCredentials())
+    const auto who = takeUserArgument(app, args, QStringLiteral("user get"));
+    if (!who)
         return ExitUsage;
-    const Result<User> user = waitLookUp(app, who);
+    const Result<User> user = waitLookUp(app, *who);
     if (!user)
         return app.fail(user.error());
     printUser(app, user.value());
@@ -125,7 +98,7 @@ int userCreate(CliApp &app, const QStringList &args)
 
 int userRename(CliApp &app, const QStringList &args)
 {
-    const bool clear = app.parser().isSet(clearOption);
+    const bool clear = app.parser().isSet(clearOption());
     if ((clear && args.size() != 1) || (!clear && args.size() != 2))
         return app.usage(QStringLiteral("user rename takes USER and NEW-NAME, or USER and --clear to remove the name"));
     const UserIdentifier who = userArgument(app, args.first());
@@ -148,16 +121,12 @@ int userRename(CliApp &app, const QStringList &args)
 
 int userDelete(CliApp &app, const QStringList &args)
 {
-    if (args.size() != 1)
-        return app.usage(QStringLiteral("user delete takes one USER: a user ID, or a user name with --by-name"));
-    const UserIdentifier who = userArgument(app, args.first());
-    if (!who.problem().isEmpty())
-        return app.usage(who.problem());
-    if (!app.prepareCredentials())
+    const auto who = takeUserArgument(app, args, QStringLiteral("user delete"));
+    if (!who)
         return ExitUsage;
 
     // Show whom the delete hits, and how many passkeys go with them, before asking.
-    const Result<User> user = waitLookUp(app, who);
+    const Result<User> user = waitLookUp(app, *who);
     if (!user)
         return app.fail(user.error());
     const Result<QList<Passkey>> passkeys = app.wait<ListPasskeys>(user->id);
@@ -328,15 +297,15 @@ int usersImport(CliApp &app, const QStringList &args)
 
 const CommandRegistration registration({
         {{QStringLiteral("user"), QStringLiteral("get")}, QStringLiteral("USER"),
-         QStringLiteral("Show a user by ID (or by name with --by-name)."), userGet, {byNameOption}},
+         QStringLiteral("Show a user by ID (or by name with --by-name)."), userGet, {byNameOption()}},
         {{QStringLiteral("user"), QStringLiteral("find")}, QStringLiteral("NAME"),
          QStringLiteral("Find a user by user name."), userFind},
         {{QStringLiteral("user"), QStringLiteral("create")}, QStringLiteral("NAME|--no-name"),
          QStringLiteral("Create a user."), userCreate, {noNameOption}},
         {{QStringLiteral("user"), QStringLiteral("rename")}, QStringLiteral("USER NEW-NAME|--clear"),
-         QStringLiteral("Change or remove a user's name."), userRename, {clearOption}},
+         QStringLiteral("Change or remove a user's name."), userRename, {byNameOption(), clearOption()}},
         {{QStringLiteral("user"), QStringLiteral("delete")}, QStringLiteral("USER"),
-         QStringLiteral("Delete a user and all their passkeys (asks first; --yes to skip)."), userDelete},
+         QStringLiteral("Delete a user and all their passkeys (asks first; --yes to skip)."), userDelete, {byNameOption()}},
         {{QStringLiteral("users"), QStringLiteral("import")}, QStringLiteral("FILE|-"),
          QStringLiteral("Create users from a CSV or one-name-per-line file; report each row (--report, --dry-run)."),
          usersImport, {chunkSizeOption, reportOption, dryRunOption}},
