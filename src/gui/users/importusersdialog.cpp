@@ -160,7 +160,9 @@ void ImportUsersDialog::onFinished()
     if (m_importer->stopReason())
         text += QLatin1Char(' ') + tr("The import stopped early: %1").arg(m_importer->stopReason().message());
     else if (problems)
-        text += QLatin1Char(' ') + tr("%n row(s) were not created: choose \u201cProblems only\u201d to see why.", nullptr, problems);
+        text += QLatin1Char(' ')
+                + (problems == 1 ? tr("1 row was not created: choose \u201cProblems only\u201d to see why.")
+                                 : tr("%1 rows were not created: choose \u201cProblems only\u201d to see why.").arg(problems));
     if (m_importer->count(ImportRow::Status::Uncertain))
         text += QLatin1Char(' ') + tr("Uncertain rows got no clear answer: look them up before importing them again.");
     m_ui->statusLabel->setText(text);

@@ -12,6 +12,7 @@
 #include "users/userops.h"
 #include "users/usersconfirmdialog.h"
 #include "users/usersnamedialog.h"
+#include "text/wording.h"
 #include "ui_userspanel.h"
 
 #include <QHeaderView>
@@ -211,7 +212,7 @@ void UsersPanel::updatePasskeySummary()
         if (p.lastUsedAt.when && (!latest || latest->when->utc < p.lastUsedAt.when->utc))
             latest = &p.lastUsedAt;
     }
-    QString text = tr("%n passkey(s)", nullptr, int(all.size()));
+    QString text = countOf(all.size(), tr("passkey"), tr("passkeys"));
     QStringList parts;
     if (synced)
         parts.append(tr("%1 synced").arg(synced));
@@ -426,7 +427,7 @@ void UsersPanel::deleteUser()
     auto *dialog = new UsersConfirmDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("deleteUserDialog"));
-    const QString passkeys = !m_passkeysLoaded ? tr("all their passkeys") : tr("their %n passkey(s)", nullptr, count);
+    const QString passkeys = !m_passkeysLoaded ? tr("all their passkeys") : tr("their %1").arg(countOf(count, tr("passkey"), tr("passkeys")));
     dialog->setMessage(tr("Delete user"),
                        tr("<p>Delete <b>%1</b> (user ID %2) and %3?</p><p>They will no longer be able to sign in. "
                           "This cannot be undone.</p>")
@@ -550,7 +551,7 @@ void UsersPanel::openImport()
     auto *dialog = new ImportUsersDialog(m_client, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ImportUsersDialog::importFinished, this, [this](int created) {
-        showStatus(tr("Import finished: %n user(s) created.", nullptr, created));
+        showStatus(tr("Import finished: %1 created.").arg(countOf(created, tr("user"), tr("users"))));
     });
     dialog->open();
 }
