@@ -95,7 +95,8 @@ void CliApp::printHelp()
     m_out << (at >= 0 ? help.mid(at + 9) : help);
     m_out << "\nThe client secret is never taken as an argument: set PLAINKEY_CLIENT_SECRET or use --secret-stdin.\n"
              "\nExit codes: 0 success or valid token, 1 token not valid, 2 usage error,\n"
-             "            3 credentials rejected, 4 network, server or protocol failure.\n";
+             "            3 credentials rejected, 4 network, server or protocol failure.\n"
+             "A delete that is not confirmed exits 2; users import exits 4 unless it created every name.\n";
     m_out.flush();
 }
 
@@ -105,7 +106,7 @@ int CliApp::usage(const QString &message)
         printJson(QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("usage")},
                                                                    {QStringLiteral("message"), message}}}});
     }
-    m_err << "plainkey-cli: " << message << " (see plainkey-cli --help)\n";
+    m_err << "plainkey-cli: " << oneLine(message) << " (see plainkey-cli --help)\n";
     m_err.flush();
     return ExitUsage;
 }
@@ -132,7 +133,7 @@ int CliApp::fail(const ApiError &error)
             e.insert(QStringLiteral("retryAfterSeconds"), *error.retryAfterSeconds());
         printJson(QJsonObject{{QStringLiteral("error"), e}});
     }
-    m_err << "plainkey-cli: " << error.message() << '\n';
+    m_err << "plainkey-cli: " << oneLine(error.message()) << '\n';
     m_err.flush();
     return exitCodeFor(error);
 }
@@ -159,22 +160,58 @@ std::optional<QByteArray> CliApp::readStdin(const QString &what)
     return in.readAll();
 }
 
-bool CliApp::confirm(const QString &question)
+bool CliApp::confirm(const QString &question, const QString &refusal)
 {
     if (m_yes)
         return true;
+    QString why;
     if (!isatty(fileno(stdin)) || m_stdinUsed) {
-        m_err << "plainkey-cli: " << question << " Refusing without a terminal to ask: pass --yes to confirm.\n";
+        why = QStringLiteral("%1. %2 Standard input is not a terminal to answer on: pass --yes to confirm.").arg(refusal, question);
+    } else {
+        m_err << question << " [y/N] ";
         m_err.flush();
-        return false;
+        QFile in;
+        const QByteArray line = in.open(stdin, QIODevice::ReadOnly) ? in.readLine() : QByteArray();
+        const QByteArray answer = line.trimmed().toLower();
+        if (answer == "y" || answer == "yes")
+            return true;
+        if (!line.endsWith('\n'))
+            m_err << '\n'; // end of input: the prompt's line is still open
+        why = QStringLiteral("%1 (the answer was not yes).").arg(refusal);
     }
-    m_err << question << " [y/N] ";
+    if (m_json) {
+        printJson(QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("not-confirmed")},
+                                                                   {QStringLiteral("message"), why}}}});
+    }
+    m_err << "plainkey-cli: " << oneLine(why) << '\n';
     m_err.flush();
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
-        return false;
-    const QByteArray answer = in.readLine().trimmed().toLower();
-    return answer == "y" || answer == "yes";
+    return false;
+}
+
+QString CliApp::oneLine(const QString &text, int maxLength)
+{
+    QString line;
+    line.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n'))
+            line += QLatin1String("\\n");
+        else if (c == QLatin1Char('\r'))
+            line += QLatin1String("\\r");
+        else if (c == QLatin1Char('\t'))
+            line += QLatin1String("\\t");
+        else if (c.category() == QChar::Other_Control || c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
+            line += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            line += c;
+    }
+    if (maxLength > 0 && line.size() > maxLength) {
+        // Keep the start (what failed) and the end (why, what to try); the middle is usually input.
+        const qsizetype head = maxLength / 3;
+        const qsizetype tail = maxLength - head;
+        const qsizetype cut = line.size() - head - tail;
+        line = line.left(head) + QStringLiteral(" [\u2026 %1 characters left out \u2026] ").arg(cut) + line.right(tail);
+    }
+    return line;
 }
 
 bool CliApp::prepareCredentials()
@@ -242,9 +279,10 @@ void CliApp::printExchange(int index)
 
 int CliApp::run(const QStringList &arguments)
 {
-    if (!m_parser.parse(arguments))
+    const bool parsed = m_parser.parse(arguments);
+    m_json = m_parser.isSet(jsonOption); // also for the usage error below
+    if (!parsed)
         return usage(m_parser.errorText());
-    m_json = m_parser.isSet(jsonOption);
     m_verbose = m_parser.isSet(verboseOption);
     m_showSecrets = m_parser.isSet(showSecretsOption);
     m_yes = m_parser.isSet(yesOption);
@@ -259,8 +297,18 @@ int CliApp::run(const QStringList &arguments)
     }
     int consumed = 0;
     const Command *command = findCommand(positional, &consumed);
-    if (!command)
-        return usage(QStringLiteral("unknown command \u201c%1\u201d").arg(positional.join(QLatin1Char(' '))));
+    if (!command) {
+        // "user frobnicate": name the commands that do start with "user".
+        QStringList next;
+        for (const Command &c : registry()) {
+            if (c.words.size() > 1 && c.words.first() == positional.first())
+                next.append(c.words.at(1));
+        }
+        const QString unknown = QStringLiteral("unknown command \u201c%1\u201d").arg(positional.join(QLatin1Char(' ')));
+        if (next.isEmpty())
+            return usage(unknown);
+        return usage(QStringLiteral("%1; %2 takes one of: %3").arg(unknown, positional.first(), next.join(QLatin1String(", "))));
+    }
 
     bool timeoutOk = false;
     const double timeout = m_parser.value(timeoutOption).toDouble(&timeoutOk);

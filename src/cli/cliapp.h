@@ -64,8 +64,13 @@ public:
 
     //! Reads all of standard input (for "-" arguments and files), or nullopt after printing why.
     std::optional<QByteArray> readStdin(const QString &what);
-    //! Asks "question [y/N]" on the terminal unless --yes; false when stdin is not interactive.
-    bool confirm(const QString &question);
+    //! Asks "question [y/N]" on the terminal (true at once with --yes). Otherwise, or without a
+    //! terminal to ask on, prints one line starting with \a refusal (JSON too with --json) and
+    //! returns false; the command then exits with ExitUsage.
+    bool confirm(const QString &question, const QString &refusal);
+    //! \a text on one line for standard error: control characters shown as escapes, and the
+    //! middle of a text longer than \a maxLength left out.
+    static QString oneLine(const QString &text, int maxLength = 600);
 
     //! Runs operation \a Op to completion and returns its result.
     template <typename Op, typename... Args>

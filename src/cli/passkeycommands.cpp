@@ -156,11 +156,8 @@ int passkeyDelete(CliApp &app, const QStringList &args)
     const QString question = QStringLiteral("Delete passkey %1 \u201c%2\u201d (%3, last used %4) of %5? They can no longer sign in with it.")
                                      .arg(passkey->id, passkey->labelText(), AaguidCatalog::instance().describe(passkey->aaguid),
                                           passkey->lastUsedAt.isSet() ? passkey->lastUsedAt.relativeText(now) : QStringLiteral("never"), whose);
-    if (!app.confirm(question)) {
-        app.err() << "plainkey-cli: nothing was deleted.\n";
-        app.err().flush();
+    if (!app.confirm(question, QStringLiteral("nothing was deleted")))
         return ExitUsage;
-    }
     const Result<Done> done = app.wait<DeletePasskey>(passkey->id);
     if (!done)
         return app.fail(done.error());

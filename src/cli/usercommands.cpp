@@ -132,11 +132,9 @@ int userDelete(CliApp &app, const QStringList &args)
     const Result<QList<Passkey>> passkeys = app.wait<ListPasskeys>(user->id);
     const QString count = passkeys ? (passkeys->size() == 1 ? QStringLiteral("their 1 passkey") : QStringLiteral("their %1 passkeys").arg(passkeys->size()))
                                    : QStringLiteral("all their passkeys");
-    if (!app.confirm(QStringLiteral("Delete %1 and %2? This cannot be undone.").arg(describeUser(user.value()), count))) {
-        app.err() << "plainkey-cli: nothing was deleted.\n";
-        app.err().flush();
+    if (!app.confirm(QStringLiteral("Delete %1 and %2? This cannot be undone.").arg(describeUser(user.value()), count),
+                     QStringLiteral("nothing was deleted")))
         return ExitUsage;
-    }
     const Result<Done> done = app.wait<DeleteUser>(UserIdentifier::byId(user->id));
     if (!done)
         return app.fail(done.error());
@@ -163,12 +161,13 @@ QJsonObject rowJson(const ImportRow &r)
     return o;
 }
 
-//! One tab-separated line per row: status, line, name, user ID, message.
+//! One tab-separated line per row: status, line, name, user ID, message. A tab or line break
+//! in a name is escaped, so every row stays one line of five fields.
 void printRows(CliApp &app, const QList<ImportRow> &rows)
 {
     for (const ImportRow &r : rows) {
-        app.out() << ImportRow::statusName(r.status) << '\t' << r.line << '\t' << r.userName << '\t' << r.userId << '\t'
-                  << r.message << '\n';
+        app.out() << ImportRow::statusName(r.status) << '\t' << r.line << '\t' << CliApp::oneLine(r.userName, 0) << '\t' << r.userId
+                  << '\t' << CliApp::oneLine(r.message, 0) << '\n';
     }
     app.out().flush();
 }
