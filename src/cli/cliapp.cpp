@@ -121,18 +121,22 @@ int CliApp::exitCodeFor(const ApiError &error)
     }
 }
 
+QJsonObject CliApp::errorJson(const ApiError &error)
+{
+    QJsonObject e{{QStringLiteral("kind"), ApiError::kindName(error.kind())}, {QStringLiteral("message"), error.message()}};
+    if (error.httpStatus())
+        e.insert(QStringLiteral("status"), error.httpStatus());
+    if (!error.serverMessage().isEmpty())
+        e.insert(QStringLiteral("serverMessage"), error.serverMessage());
+    if (error.retryAfterSeconds())
+        e.insert(QStringLiteral("retryAfterSeconds"), *error.retryAfterSeconds());
+    return e;
+}
+
 int CliApp::fail(const ApiError &error)
 {
-    if (m_json) {
-        QJsonObject e{{QStringLiteral("kind"), ApiError::kindName(error.kind())}, {QStringLiteral("message"), error.message()}};
-        if (error.httpStatus())
-            e.insert(QStringLiteral("status"), error.httpStatus());
-        if (!error.serverMessage().isEmpty())
-            e.insert(QStringLiteral("serverMessage"), error.serverMessage());
-        if (error.retryAfterSeconds())
-            e.insert(QStringLiteral("retryAfterSeconds"), *error.retryAfterSeconds());
-        printJson(QJsonObject{{QStringLiteral("error"), e}});
-    }
+    if (m_json)
+        printJson(QJsonObject{{QStringLiteral("error"), errorJson(error)}});
     m_err << "plainkey-cli: " << oneLine(error.message()) << '\n';
     m_err.flush();
     return exitCodeFor(error);

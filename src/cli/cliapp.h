@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QTextStream>
 
@@ -61,6 +62,8 @@ public:
     //! Prints a usage error and returns ExitUsage.
     int usage(const QString &message);
     static int exitCodeFor(const ApiError &error);
+    //! {"kind", "message", "status"?, "serverMessage"?, "retryAfterSeconds"?}: the "error" of --json output.
+    static QJsonObject errorJson(const ApiError &error);
 
     //! Reads all of standard input (for "-" arguments and files), or nullopt after printing why.
     std::optional<QByteArray> readStdin(const QString &what);

@@ -267,7 +267,7 @@ int usersImport(CliApp &app, const QStringList &args)
         QJsonArray rows;
         for (const ImportRow &r : importer.rows())
             rows.append(rowJson(r));
-        app.printJson(QJsonObject{
+        QJsonObject o{
                 {QStringLiteral("summary"), QJsonObject{{QStringLiteral("total"), total},
                                                         {QStringLiteral("created"), created},
                                                         {QStringLiteral("failed"), failed},
@@ -275,7 +275,10 @@ int usersImport(CliApp &app, const QStringList &args)
                                                         {QStringLiteral("uncertain"), uncertain},
                                                         {QStringLiteral("requests"), importer.requestCount()},
                                                         {QStringLiteral("elapsedMs"), importer.elapsedMs()}}},
-                {QStringLiteral("rows"), rows}});
+                {QStringLiteral("rows"), rows}};
+        if (importer.stopReason())
+            o.insert(QStringLiteral("error"), CliApp::errorJson(importer.stopReason()));
+        app.printJson(o);
     } else {
         printRows(app, importer.rows());
     }

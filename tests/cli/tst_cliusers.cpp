@@ -103,6 +103,12 @@ private slots:
     void importOfUnreadableFilesExitsTwo_data();
     void importOfUnreadableFilesExitsTwo();
     void importSurvivesAHugeLine();
+    void importWaitsOutARateLimit();
+    void importMarksRowsWithoutAnAnswerUncertain();
+    void serverFailuresExitFour_data();
+    void serverFailuresExitFour();
+    void wrongSecretExitsThree_data();
+    void wrongSecretExitsThree();
     void hugeArgumentsFailInOneLine();
 
 private:
@@ -127,6 +133,7 @@ private:
     QByteArray m_accessToken;
     QTemporaryDir m_dir;
     QStringList m_leaks;
+    QString m_clientSecret = QStringLiteral("demo-secret");
     int m_counter = 0;
 };
 
@@ -160,6 +167,9 @@ void tst_CliUsers::cleanupTestCase()
 
 void tst_CliUsers::cleanup()
 {
+    m_clientSecret = QStringLiteral("demo-secret");
+    emulator("PUT", QStringLiteral("/emulator/faults"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")},
+                                                                    {QStringLiteral("latencyMs"), 0}});
     // Every run of the test function was scanned for secrets; report them here, once.
     const QStringList leaks = std::exchange(m_leaks, {});
     QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QLatin1Char('\n'))));
@@ -241,7 +251,7 @@ void tst_CliUsers::noteSecrets(const Run &r, const QStringList &args)
 {
     const QString output = r.out + r.err;
     QStringList found;
-    if (output.contains(QLatin1String("demo-secret")))
+    if (output.contains(QLatin1String("demo-secret")) || output.contains(m_clientSecret))
         found << QStringLiteral("the client secret");
     if (output.contains(QLatin1String("pk_at_")) || output.contains(QString::fromLatin1(m_accessToken)))
         found << QStringLiteral("an access token");
@@ -259,7 +269,7 @@ Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
     e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("demo-secret"));
+    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), m_clientSecret);
     e.remove(QStringLiteral("QT_LOGGING_RULES"));
     p.setProcessEnvironment(e);
     p.start(kCli, args);
@@ -1075,6 +1085,125 @@ void tst_CliUsers::hugeArgumentsFailInOneLine()
     QCOMPARE(broken.exitCode, 4);
     QCOMPARE(lines(broken.err).size(), 1);
     QVERIFY2(broken.err.contains(QLatin1String("two\\nlines")), qPrintable(broken.err));
+}
+
+void tst_CliUsers::importWaitsOutARateLimit()
+{
+    // The first bulk request is answered 429 with Retry-After: 1; the import waits and goes on.
+    const Answer fault = emulator("PUT", QStringLiteral("/emulator/faults"),
+                                  QJsonObject{{QStringLiteral("mode"), QStringLiteral("status")}, {QStringLiteral("status"), 429},
+                                              {QStringLiteral("retryAfterSeconds"), 1}, {QStringLiteral("remaining"), 1},
+                                              {QStringLiteral("pathPrefix"), QStringLiteral("/user/bulk")}});
+    QCOMPARE(fault.status, 200);
+    const QString a = uniqueName(QStringLiteral("rate-a"));
+    const QString b = uniqueName(QStringLiteral("rate-b"));
+    const QString path = writeFile(QStringLiteral("rate.txt"), a.toUtf8() + "\n" + b.toUtf8() + "\n");
+    const Run r = cli({QStringLiteral("--json"), QStringLiteral("users"), QStringLiteral("import"), path});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json().value(QLatin1String("summary")).toObject().value(QLatin1String("created")).toInt(), 2);
+    QCOMPARE(r.json().value(QLatin1String("summary")).toObject().value(QLatin1String("requests")).toInt(), 2);
+    QVERIFY(!userIdByName(a).isEmpty());
+    QVERIFY(!userIdByName(b).isEmpty());
+}
+
+void tst_CliUsers::importMarksRowsWithoutAnAnswerUncertain()
+{
+    // Every bulk request's connection is dropped: nobody can tell whether the users exist.
+    emulator("PUT", QStringLiteral("/emulator/faults"),
+             QJsonObject{{QStringLiteral("mode"), QStringLiteral("reset")}, {QStringLiteral("pathPrefix"), QStringLiteral("/user/bulk")}});
+    const QString a = uniqueName(QStringLiteral("reset-a"));
+    const QString b = uniqueName(QStringLiteral("reset-b"));
+    const QString c = uniqueName(QStringLiteral("reset-c"));
+    const QString path = writeFile(QStringLiteral("reset.txt"), a.toUtf8() + "\n" + b.toUtf8() + "\n" + c.toUtf8() + "\n");
+    const Run r = cli({QStringLiteral("users"), QStringLiteral("import"), QStringLiteral("--chunk-size"), QStringLiteral("2"), path});
+    QCOMPARE(r.exitCode, 4);
+    const QStringList rows = lines(r.out);
+    QCOMPARE(rows.size(), 3); // every row reported: the second chunk was still tried
+    for (const QString &row : rows)
+        QVERIFY2(row.startsWith(QLatin1String("uncertain\t")), qPrintable(row));
+    QVERIFY2(r.err.contains(QLatin1String("0 failed, 0 not sent (invalid), 3 uncertain")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("user find")), qPrintable(r.err)); // what to do about them
+}
+
+void tst_CliUsers::serverFailuresExitFour_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("500") << "status" << 500 << "500";
+    QTest::newRow("503") << "status" << 503 << "503";
+    QTest::newRow("gateway HTML") << "html" << 0 << "502";
+    QTest::newRow("empty body") << "empty" << 0 << "";
+    QTest::newRow("cut off") << "truncated" << 0 << "";
+    QTest::newRow("connection reset") << "reset" << 0 << "";
+}
+
+void tst_CliUsers::serverFailuresExitFour()
+{
+    QFETCH(QString, mode);
+    QFETCH(int, status);
+    QFETCH(QString, messagePart);
+    QString passkeyId;
+    const QString userId = signUp(uniqueName(QStringLiteral("fault")), &passkeyId);
+    QJsonObject fault{{QStringLiteral("mode"), mode}};
+    if (status)
+        fault.insert(QStringLiteral("status"), status);
+    QCOMPARE(emulator("PUT", QStringLiteral("/emulator/faults"), fault).status, 200);
+    const QList<QStringList> commands{{"user", "get", userId},
+                                      {"user", "find", "ada@example.com"},
+                                      {"user", "create", uniqueName(QStringLiteral("fault-new"))},
+                                      {"user", "rename", userId, uniqueName(QStringLiteral("fault-renamed"))},
+                                      {"user", "delete", "--yes", userId},
+                                      {"passkeys", "list", userId},
+                                      {"passkey", "get", passkeyId},
+                                      {"passkey", "delete", "--yes", passkeyId},
+                                      {"passkey", "label", passkeyId, "x"},
+                                      {"passkey", "begin", userId}};
+    for (const QStringList &args : commands) {
+        const Run r = cli(QStringList{QStringLiteral("--timeout"), QStringLiteral("5")} + args);
+        QVERIFY2(r.exitCode == 4, qPrintable(args.join(QLatin1Char(' ')) + QLatin1String(": ") + r.err));
+        QCOMPARE(r.out, QString());
+        QVERIFY2(lines(r.err).size() == 1, qPrintable(r.err));
+        QVERIFY2(r.err.contains(messagePart), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QLatin1String("<html"), Qt::CaseInsensitive), qPrintable(r.err));
+    }
+    emulator("PUT", QStringLiteral("/emulator/faults"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}});
+    QCOMPARE(server("GET", QStringLiteral("/user/") + userId).status, 200); // nothing was deleted
+    QCOMPARE(server("GET", QStringLiteral("/credential/") + passkeyId).status, 200);
+}
+
+void tst_CliUsers::wrongSecretExitsThree_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("user get") << QStringList{"user", "get", "usr_1"};
+    QTest::newRow("user find") << QStringList{"user", "find", "ada@example.com"};
+    QTest::newRow("user create") << QStringList{"user", "create", "wrong-secret@cli.test"};
+    QTest::newRow("user rename") << QStringList{"user", "rename", "usr_1", "x"};
+    QTest::newRow("user delete") << QStringList{"user", "delete", "--yes", "--by-name", "ada@example.com"};
+    QTest::newRow("users import") << QStringList{"users", "import", "-"};
+    QTest::newRow("passkeys list") << QStringList{"passkeys", "list", "usr_1"};
+    QTest::newRow("passkey get") << QStringList{"passkey", "get", "cred_1"};
+    QTest::newRow("passkey delete") << QStringList{"passkey", "delete", "--yes", "cred_1"};
+    QTest::newRow("passkey label") << QStringList{"passkey", "label", "cred_1", "x"};
+    QTest::newRow("passkey begin") << QStringList{"passkey", "begin", "--by-name", "ada@example.com"};
+}
+
+void tst_CliUsers::wrongSecretExitsThree()
+{
+    QFETCH(QStringList, args);
+    m_clientSecret = QStringLiteral("wrong-secret-5f3a9");
+    const int before = userCount();
+    const Run r = cli(args, "wrong-secret-a@cli.test\nwrong-secret-b@cli.test\n");
+    QCOMPARE(r.exitCode, 3);
+    QCOMPARE(r.out.contains(QLatin1String("created")), false);
+    QVERIFY2(r.err.contains(QLatin1String("rejected the project ID or client secret")), qPrintable(r.err));
+    if (args.first() != QLatin1String("users"))
+        QCOMPARE(lines(r.err).size(), 1);
+    const Run json = cli(QStringList{QStringLiteral("--json")} + args, "wrong-secret-c@cli.test\n");
+    QCOMPARE(json.exitCode, 3);
+    // users import also says why it stopped, beside its rows.
+    QCOMPARE(json.jsonError().value(QLatin1String("kind")).toString(), QStringLiteral("credentials-rejected"));
+    QCOMPARE(userCount(), before);
 }
 
 QTEST_GUILESS_MAIN(tst_CliUsers)
