@@ -42,6 +42,10 @@ public:
     //! Empties the store, revokes every token, clears faults and latency.
     void reset();
     int userCount() const { return m_store.userCount(); }
+    //! The in-memory project, for tests that seed it (a user with hundreds of passkeys) or check
+    //! what a call changed. Use it on the emulator's thread only.
+    EmulatorStore &store() { return m_store; }
+    const EmulatorStore &store() const { return m_store; }
 
     //! Delays every Server API answer ("PlainKey is slow"), without blocking other requests.
     void setLatency(std::chrono::milliseconds latency);
