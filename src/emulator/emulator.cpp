@@ -324,8 +324,8 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         }
         return true;
     };
-    auto wrongMethod = [&](const char *allow) {
-        return error(405, QStringLiteral("%1 is not allowed on %2; use %3").arg(QString::fromLatin1(m), shortened(r.path), QLatin1String(allow)),
+    auto wrongMethod = [&](const QByteArray &allow) {
+        return error(405, QStringLiteral("%1 is not allowed on %2; use %3").arg(QString::fromLatin1(m), shortened(r.path), QString::fromLatin1(allow)),
                      {{"Allow", allow}});
     };
 
@@ -353,20 +353,24 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
             {{"credential", "*"}, "GET, DELETE"},
             {{"credential", "*", "label"}, "PATCH"},
     };
-    const Route *matched = nullptr;
+    // A path can match more than one route: GET /user/bulk is the user whose ID is "bulk" (404
+    // when unknown, as PlainKey's router would say), not a wrong method on POST /user/bulk.
+    QByteArrayList allow;
+    bool found = false;
+    bool allowed = false;
     for (const Route &route : routes) {
-        if (is(route.parts)) {
-            matched = &route;
-            break;
+        if (!is(route.parts))
+            continue;
+        found = true;
+        for (const QByteArray &method : QByteArray(route.methods).split(',')) {
+            allow.append(method.trimmed());
+            allowed = allowed || method.trimmed() == m;
         }
     }
-    if (!matched)
+    if (!found)
         return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), shortened(r.path)));
-    bool allowed = false;
-    for (const QByteArray &method : QByteArray(matched->methods).split(','))
-        allowed = allowed || method.trimmed() == m;
     if (!allowed)
-        return wrongMethod(matched->methods);
+        return wrongMethod(allow.join(", "));
     if (auto denied = checkAuthorization(r))
         return *denied;
 
@@ -422,7 +426,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         m_store.deleteUser(u->id);
         return json(200, QJsonObject{{QStringLiteral("success"), true}});
     }
-    if (is({"user", "bulk"})) {
+    if (is({"user", "bulk"}) && m == "POST") {
         const QJsonValue users = body->value(QLatin1String("users"));
         if (!users.isArray())
             return error(400, QStringLiteral("users must be an array of {\"userName\"} objects"));
