@@ -12,6 +12,27 @@
 
 namespace plainkey {
 
+namespace {
+
+//! Why \a path cannot be sent as it stands, or empty. Qt's HTTP stack resolves "." and ".."
+//! segments in the path it sends (RFC 3986 5.2.4), and percent-encoding cannot stop it since QUrl
+//! decodes "%2E" back to "."; so an ID of ".." or "." reaches another endpoint ("GET /user/.." is
+//! "GET /"), as an empty one does ("GET /user/"). No request path of the contract has such a segment.
+QString pathProblem(const QString &path)
+{
+    const QStringList segments = path.split(QLatin1Char('/'));
+    for (qsizetype i = 1; i < segments.size(); ++i) {
+        const QString &s = segments.at(i);
+        if (s.isEmpty())
+            return QStringLiteral("an ID in the path %1 is empty").arg(path);
+        if (s == QLatin1String(".") || s == QLatin1String(".."))
+            return QStringLiteral("an ID cannot be \u201c%1\u201d: in a URL path it would address another endpoint").arg(s);
+    }
+    return {};
+}
+
+} // namespace
+
 ApiCall::ApiCall(PlainKeyClient *client, ApiRequest request, QObject *context, Handler handler)
     : QObject(client),
       m_client(client),
@@ -26,6 +47,10 @@ void ApiCall::start()
 {
     if (m_finished)
         return;
+    if (const QString problem = pathProblem(m_request.path); !problem.isEmpty()) {
+        finish({}, ApiError(ApiError::Kind::InvalidInput, problem, m_request.operation));
+        return;
+    }
     m_client->accessToken()->requestToken(this, [this](const QString &token, const ApiError &error) {
         if (m_finished)
             return;
