@@ -110,6 +110,8 @@ private slots:
     void wrongSecretExitsThree_data();
     void wrongSecretExitsThree();
     void hugeArgumentsFailInOneLine();
+    void hostileIdsNeverReachAnotherEndpoint_data();
+    void hostileIdsNeverReachAnotherEndpoint();
 
 private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {});
@@ -1085,6 +1087,42 @@ void tst_CliUsers::hugeArgumentsFailInOneLine()
     QCOMPARE(broken.exitCode, 4);
     QCOMPARE(lines(broken.err).size(), 1);
     QVERIFY2(broken.err.contains(QLatin1String("two\\nlines")), qPrintable(broken.err));
+}
+
+void tst_CliUsers::hostileIdsNeverReachAnotherEndpoint_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("dot dot") << ".." << 2; // refused before sending
+    QTest::newRow("dot") << "." << 2;
+    QTest::newRow("traversal") << "../user" << 4; // sent percent-encoded: just an unknown ID
+    QTest::newRow("query") << "x?userName=ada@example.com" << 4;
+    QTest::newRow("fragment") << "x#y" << 4;
+    QTest::newRow("encoded slash") << "x%2F..%2Fuser" << 4;
+    QTest::newRow("unicode") << "usr_\u00e9\u4e2d\U0001F600" << 4;
+}
+
+void tst_CliUsers::hostileIdsNeverReachAnotherEndpoint()
+{
+    QFETCH(QString, id);
+    QFETCH(int, exitCode);
+    const QString ada = userIdByName(QStringLiteral("ada@example.com"));
+    const int before = userCount();
+    const QList<QStringList> commands{{"user", "get", id},          {"user", "rename", id, "x"},        {"user", "delete", "--yes", id},
+                                      {"passkeys", "list", id},     {"passkey", "get", id},             {"passkey", "delete", "--yes", id},
+                                      {"passkey", "label", id, "x"}, {"passkey", "label", id, "--clear"}, {"passkey", "begin", id}};
+    for (const QStringList &args : commands) {
+        const Run r = cli(args);
+        // rename and begin carry the ID in a JSON body, where any text is safe: PlainKey just knows no such user.
+        const bool inBody = args.at(1) == QLatin1String("rename") || args.at(1) == QLatin1String("begin");
+        const int expected = inBody ? 4 : exitCode;
+        QVERIFY2(r.exitCode == expected, qPrintable(args.join(QLatin1Char(' ')) + QLatin1String(": ") + r.err));
+        QCOMPARE(r.out, QString());
+        QCOMPARE(lines(r.err).size(), 1);
+    }
+    QCOMPARE(userCount(), before);
+    QCOMPARE(server("GET", QStringLiteral("/user/%1/credentials").arg(ada)).array().size(), 2);
+    QCOMPARE(server("GET", QStringLiteral("/user/") + ada).object().value(QLatin1String("userName")).toString(), QStringLiteral("ada@example.com"));
 }
 
 void tst_CliUsers::importWaitsOutARateLimit()
