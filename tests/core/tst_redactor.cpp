@@ -74,6 +74,7 @@ private slots:
     void knownSecretsAppearNowhere();
     void namedQueryParametersAreRedactedInUrls();
     void urlPasswordIsDropped();
+    void longerKnownSecretIsNotLeftPartlyVisible();
     void clearSecretsForgetsValues();
     void rememberedSecretsAreBounded();
 
@@ -409,6 +410,17 @@ void TestRedactor::urlPasswordIsDropped()
     const QString out = Redactor().redactUrl(QUrl(QStringLiteral("https://alice:pa55word-xyz@h.example/server")));
     QVERIFY(!out.contains(QStringLiteral("pa55word-xyz")));
     QVERIFY(out.contains(QStringLiteral("h.example/server")));
+}
+
+void TestRedactor::longerKnownSecretIsNotLeftPartlyVisible()
+{
+    // One remembered value inside another: replacing the short one first would leave the
+    // rest of the long one in clear next to a marker.
+    Redactor r;
+    r.addSecret(SecretKind::ClientSecret, "abcdef");
+    r.addSecret(SecretKind::AccessToken, "abcdef-TAIL-OF-LONG-SECRET");
+    const QByteArray out = r.redactBody("x abcdef-TAIL-OF-LONG-SECRET y");
+    QCOMPARE(out, "x " + m(SecretKind::AccessToken, "abcdef-TAIL-OF-LONG-SECRET") + " y");
 }
 
 void TestRedactor::clearSecretsForgetsValues()

@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace plainkey {
 
 namespace {
@@ -135,9 +137,12 @@ QByteArray Redactor::redactKnown(QByteArray text, const QList<QPair<SecretKind, 
         if (encoded != s.second)
             text.replace(encoded, m);
     };
-    for (const auto &s : extra)
-        apply(s);
-    for (const auto &s : m_secrets)
+    // Longest first: a value that is part of a longer one would otherwise be replaced first
+    // and leave the rest of the longer one in clear beside its marker.
+    QList<QPair<SecretKind, QByteArray>> all = extra;
+    all += m_secrets;
+    std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) { return a.second.size() > b.second.size(); });
+    for (const auto &s : std::as_const(all))
         apply(s);
     return text;
 }
