@@ -87,6 +87,8 @@ private slots:
     void opaqueTokensVerifyToo();
     void wrongSecretIsRejected();
     void tokenLifecycleWithShortTtl();
+    void tokenShorterThanTheGracePeriodIsUsedForHalfItsLife();
+    void cancelledFetchKeepsTheTokenAndDoesNotRestartAtOnce();
     void oneFetchServesFiftyConcurrentCalls();
     void revokedTokenIsReplacedAndTheCallRetried();
     void baseUrlWithServerPathAndTrailingSlashWorks();
@@ -257,6 +259,77 @@ void tst_Client::tokenLifecycleWithShortTtl()
     QVERIFY(verify(client, token).result->ok());
     QCOMPARE(refreshed.count(), 3);
     QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 3);
+}
+
+void tst_Client::tokenShorterThanTheGracePeriodIsUsedForHalfItsLife()
+{
+    // A 4-second token under the default 10-minute grace period: without a cap it would be
+    // "expiring soon" from birth, every call would fetch a new one, and automatic refresh
+    // would fetch in a loop.
+    EmulatorConfig config;
+    config.accessTokenTtl = 4s;
+    Emulator emu(config);
+    QVERIFY(emu.listen());
+    PlainKeyClient client;
+    client.setCredentials(credentialsFor(emu));
+    AccessTokenManager *tokens = client.accessToken();
+    QCOMPARE(tokens->gracePeriod(), 600s);
+    tokens->setAutoRefresh(true);
+    QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
+
+    const QString token = signUp(emu, QStringLiteral("short@example.com"));
+    QVERIFY(verify(client, token).result->ok());
+    QCOMPARE(refreshed.count(), 1);
+    QCOMPARE(tokens->effectiveGracePeriod(), 2s);
+    QCOMPARE(tokens->state(), AccessTokenManager::State::Valid);
+    // Two more calls use the same token (the authentication token may be single use; the
+    // answer does not matter here, only that no new access token is fetched for them).
+    QVERIFY(verify(client, token).done);
+    QVERIFY(verify(client, token).done);
+    QTest::qWait(500);
+    QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 1);
+
+    // Half-way through its life the automatic refresh fetches one new token, not a stream.
+    QVERIFY(refreshed.wait(4000));
+    QTest::qWait(500);
+    QCOMPARE(refreshed.count(), 2);
+    QCOMPARE(tokens->state(), AccessTokenManager::State::Valid);
+    QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 2);
+}
+
+void tst_Client::cancelledFetchKeepsTheTokenAndDoesNotRestartAtOnce()
+{
+    EmulatorConfig config;
+    config.accessTokenTtl = 4s;
+    Emulator emu(config);
+    QVERIFY(emu.listen());
+    PlainKeyClient client;
+    client.setCredentials(credentialsFor(emu));
+    AccessTokenManager *tokens = client.accessToken();
+    QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
+    QSignalSpy failed(tokens, &AccessTokenManager::fetchFailed);
+    tokens->refresh();
+    QVERIFY(refreshed.wait(5000));
+    const QString first = tokens->token();
+
+    // PlainKey is slow; the automatic refresh starts and the user cancels it.
+    emu.setLatency(3000ms);
+    tokens->setAutoRefresh(true);
+    QTRY_VERIFY_WITH_TIMEOUT(tokens->isFetching(), 4000);
+    tokens->cancelFetch();
+    QVERIFY(!tokens->isFetching());
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().first().value<ApiError>().kind(), ApiError::Kind::Cancelled);
+    QCOMPARE(tokens->token(), first);
+    QCOMPARE(tokens->state(), AccessTokenManager::State::ExpiringSoon);
+    // Not straight back into the request the user just cancelled.
+    QTest::qWait(300);
+    QVERIFY(!tokens->isFetching());
+    QCOMPARE(refreshed.count(), 1);
+
+    // Cancelling with no fetch in flight does nothing.
+    tokens->cancelFetch();
+    QCOMPARE(failed.count(), 1);
 }
 
 void tst_Client::oneFetchServesFiftyConcurrentCalls()

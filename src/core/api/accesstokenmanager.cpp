@@ -84,6 +84,14 @@ void AccessTokenManager::setGracePeriod(seconds grace)
     updateState();
 }
 
+milliseconds AccessTokenManager::effectiveGracePeriod() const
+{
+    const milliseconds grace = m_gracePeriod;
+    if (m_lifetime.count() <= 0)
+        return grace;
+    return std::min(grace, milliseconds(m_lifetime) / 2);
+}
+
 void AccessTokenManager::setAutoRefresh(bool on)
 {
     if (on == m_autoRefresh)
@@ -95,7 +103,7 @@ void AccessTokenManager::setAutoRefresh(bool on)
 
 void AccessTokenManager::requestToken(QObject *context, TokenCallback callback, bool forceFetch)
 {
-    if (!forceFetch && hasToken() && remaining() > m_gracePeriod) {
+    if (!forceFetch && hasToken() && remaining() > effectiveGracePeriod()) {
         callback(m_token, {});
         return;
     }
@@ -120,6 +128,25 @@ void AccessTokenManager::invalidate(const QString &token)
     m_issuedAt = {};
     emit expiresAtChanged();
     updateState();
+}
+
+void AccessTokenManager::cancelFetch()
+{
+    if (!m_fetch)
+        return;
+    PendingHttp *fetch = m_fetch;
+    m_fetch = nullptr;
+    fetch->disconnect(this);
+    fetch->cancel();
+    // Remembered as the last error so automatic refresh backs off instead of starting the
+    // request the user just cancelled again.
+    m_lastError = ApiError(ApiError::Kind::Cancelled, QStringLiteral("the request was cancelled"), kOperation);
+    emit fetchFailed(m_lastError);
+    updateState();
+    if (usable())
+        deliver(m_token, {});
+    else
+        deliver({}, m_lastError);
 }
 
 void AccessTokenManager::clear()
@@ -285,7 +312,7 @@ void AccessTokenManager::updateState()
         const milliseconds left = remaining();
         if (left.count() <= 0)
             next = State::Expired;
-        else if (left <= m_gracePeriod)
+        else if (left <= effectiveGracePeriod())
             next = State::ExpiringSoon;
         else
             next = State::Valid;
@@ -310,7 +337,7 @@ void AccessTokenManager::scheduleCheck()
     milliseconds next = kMaxCheckInterval;
     if (hasToken()) {
         const milliseconds left = remaining();
-        const milliseconds toGrace = left - m_gracePeriod;
+        const milliseconds toGrace = left - effectiveGracePeriod();
         if (toGrace.count() > 0)
             next = std::min(next, toGrace);
         else if (left.count() > 0)

@@ -68,6 +68,11 @@ public:
     //! Fetch a new token when less than this is left. Default 10 minutes, as PlainKey's SDK.
     std::chrono::seconds gracePeriod() const { return m_gracePeriod; }
     void setGracePeriod(std::chrono::seconds grace);
+    //! The grace period in force for the current token: the configured one, but never more
+    //! than half the token's lifetime, so a token shorter than the grace period is not
+    //! "expiring soon" from birth (which would make every call, and automatic refresh, fetch
+    //! again at once).
+    std::chrono::milliseconds effectiveGracePeriod() const;
     //! Refresh by itself when the grace period starts, not only before a call. Default off.
     bool autoRefresh() const { return m_autoRefresh; }
     void setAutoRefresh(bool on);
@@ -86,6 +91,10 @@ public:
     void refresh();
     //! The server refused \a token: forget it, if it is still the current one.
     void invalidate(const QString &token);
+    //! Cancels the fetch in flight, if any, keeping the current token. Waiting calls get the
+    //! token if it is still usable, else a Cancelled error; fetchFailed reports the cancel, and
+    //! automatic refresh waits before trying again.
+    void cancelFetch();
     //! Forgets the token and cancels a fetch in flight.
     void clear();
 

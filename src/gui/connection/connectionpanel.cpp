@@ -3,7 +3,6 @@
 
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
-#include "log/exchangelog.h"
 #include "net/transport.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
@@ -158,13 +157,7 @@ void ConnectionPanel::cancel()
     if (!m_client)
         return;
     // Only the access-token request: a verification in flight has its own Cancel.
-    Transport *transport = m_client->transport();
-    const auto pendings = transport->findChildren<PendingHttp *>(Qt::FindDirectChildrenOnly);
-    for (PendingHttp *p : pendings) {
-        const Exchange *e = transport->exchangeLog()->find(p->exchangeId());
-        if (e && e->path().endsWith(QLatin1String("/access-token")))
-            p->cancel();
-    }
+    m_client->accessToken()->cancelFetch();
 }
 
 void ConnectionPanel::focusForm()

@@ -119,7 +119,7 @@ void AccessTokenPanel::updateAll()
     using State = AccessTokenManager::State;
     const AccessTokenManager *t = m_tokens;
     const State state = t ? t->state() : State::None;
-    const QString grace = t ? describeDuration(t->gracePeriod().count()) : QString();
+    const QString grace = t ? describeDuration(duration_cast<seconds>(t->effectiveGracePeriod()).count()) : QString();
 
     QString stateText;
     Theme::Tone tone = Theme::Tone::Muted;
@@ -209,7 +209,7 @@ void AccessTokenPanel::updateCountdown()
         const qint64 shownSeconds = (leftMs + 999) / 1000;
         ui->countdownLabel->setText(formatCountdown(shownSeconds));
         ui->expiresLabel->setText(tr("%1 (in %2)").arg(localTime(t->expiresAt()), describeDuration(shownSeconds)));
-        const bool inGrace = t->remaining() <= t->gracePeriod();
+        const bool inGrace = t->remaining() <= t->effectiveGracePeriod();
         tone = inGrace ? Theme::Tone::Warning : Theme::Tone::Success;
         ui->countdownLabel->setToolTip(inGrace ? tr("Inside the refresh grace period: the next call fetches a new token")
                                                : tr("Measured on this computer's boot clock: right after sleep and clock changes"));
@@ -245,11 +245,6 @@ void AccessTokenPanel::onTokenRefreshed()
 {
     // A new token is a new secret: it is not on screen until asked for.
     setTokenRevealed(false);
-    if (m_tokens && m_tokens->lifetime() <= m_tokens->gracePeriod()) {
-        // A token shorter than the grace period would be "expiring soon" from birth and an
-        // automatic refresh would fetch again at once, in a loop. Keep a sixth of its life.
-        m_tokens->setGracePeriod(std::max(seconds(1), m_tokens->lifetime() / 6));
-    }
     updateAll();
 }
 
