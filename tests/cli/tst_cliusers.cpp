@@ -100,6 +100,7 @@ private slots:
     void importReadsQuotedCsv();
     void importFromStandardInputAndDryRun();
     void importProgressGoesToStandardError();
+    void importProgressOnATerminalRewritesOneLine();
     void importOfUnreadableFilesExitsTwo_data();
     void importOfUnreadableFilesExitsTwo();
     void importSurvivesAHugeLine();
@@ -115,8 +116,9 @@ private slots:
 
 private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {});
-    //! Runs the CLI with a pseudo-terminal on standard input and \a typed sent to it.
-    Run cliOnTerminal(const QStringList &args, const QByteArray &typed);
+    //! Runs the CLI with a pseudo-terminal on standard input and \a typed sent to it; with
+    //! \a stderrToo, standard error goes to the terminal as well and Run::err is what it showed.
+    Run cliOnTerminal(const QStringList &args, const QByteArray &typed, bool stderrToo = false);
     //! Calls the Server API directly, with an access token of its own.
     Answer server(const QByteArray &method, const QString &path, const QJsonObject &body = {});
     Answer emulator(const QByteArray &method, const QString &path, const QJsonObject &body = {});
@@ -293,7 +295,7 @@ Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
     return r;
 }
 
-Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed)
+Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed, bool stderrToo)
 {
     Run r;
     const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -311,7 +313,11 @@ Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("demo-secret"));
     e.remove(QStringLiteral("QT_LOGGING_RULES"));
     p.setProcessEnvironment(e);
-    p.setChildProcessModifier([slave] { ::dup2(slave, STDIN_FILENO); });
+    p.setChildProcessModifier([slave, stderrToo] {
+        ::dup2(slave, STDIN_FILENO);
+        if (stderrToo)
+            ::dup2(slave, STDERR_FILENO);
+    });
     p.start(kCli, args);
     ::close(slave);
     if (p.waitForStarted(10000)) {
@@ -321,6 +327,15 @@ Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed
             r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
             r.out = QString::fromUtf8(p.readAllStandardOutput());
             r.err = QString::fromUtf8(p.readAllStandardError());
+            if (stderrToo) {
+                // The terminal keeps what the finished CLI wrote until it is read.
+                ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+                QByteArray shown;
+                char buffer[4096];
+                for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
+                    shown.append(buffer, n);
+                r.err = QString::fromUtf8(shown);
+            }
         } else {
             p.kill();
             p.waitForFinished();
@@ -1017,6 +1032,23 @@ void tst_CliUsers::importProgressGoesToStandardError()
     QVERIFY(!r.out.contains(QLatin1String("Importing")));
     for (const QString &n : std::as_const(created))
         QVERIFY(!userIdByName(n).isEmpty());
+}
+
+void tst_CliUsers::importProgressOnATerminalRewritesOneLine()
+{
+    QByteArray names;
+    for (int i = 0; i < 5; ++i)
+        names += uniqueName(QStringLiteral("tty-progress")).toUtf8() + '\n';
+    const QString path = writeFile(QStringLiteral("tty-progress.txt"), names);
+    const Run r = cliOnTerminal({QStringLiteral("users"), QStringLiteral("import"), QStringLiteral("--chunk-size"), QStringLiteral("1"), path},
+                                {}, true);
+    QCOMPARE(r.exitCode, 0);
+    // The progress line is rewritten in place (\r) and ended once; the terminal shows \n as \r\n.
+    const QString shown = QString(r.err).replace(QLatin1String("\r\n"), QLatin1String("\n"));
+    QVERIFY2(shown.contains(QLatin1String("\rImporting: 5 of 5 names done (100%), 5 created\n")), qPrintable(shown));
+    QCOMPARE(shown.count(QLatin1String("Importing: ")), shown.count(QLatin1String("\rImporting: ")));
+    QVERIFY2(shown.contains(QLatin1String("Created 5 of 5 users")), qPrintable(shown));
+    QCOMPARE(lines(r.out).size(), 5); // the rows stay on standard output
 }
 
 void tst_CliUsers::importOfUnreadableFilesExitsTwo_data()
