@@ -172,7 +172,7 @@ bool CliApp::confirm(const QString &question, const QString &refusal)
     if (!isatty(fileno(stdin)) || m_stdinUsed) {
         why = QStringLiteral("%1. %2 Standard input is not a terminal to answer on: pass --yes to confirm.").arg(refusal, question);
     } else {
-        m_err << question << " [y/N] ";
+        m_err << oneLine(question, 0) << " [y/N] ";
         m_err.flush();
         QFile in;
         const QByteArray line = in.open(stdin, QIODevice::ReadOnly) ? in.readLine() : QByteArray();
@@ -210,8 +210,12 @@ QString CliApp::oneLine(const QString &text, int maxLength)
     }
     if (maxLength > 0 && line.size() > maxLength) {
         // Keep the start (what failed) and the end (why, what to try); the middle is usually input.
-        const qsizetype head = maxLength / 3;
-        const qsizetype tail = maxLength - head;
+        qsizetype head = maxLength / 3;
+        qsizetype tail = maxLength - head;
+        if (line.at(head - 1).isHighSurrogate())
+            --head; // never half a character
+        if (line.at(line.size() - tail).isLowSurrogate())
+            --tail;
         const qsizetype cut = line.size() - head - tail;
         line = line.left(head) + QStringLiteral(" [\u2026 %1 characters left out \u2026] ").arg(cut) + line.right(tail);
     }

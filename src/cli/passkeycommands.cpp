@@ -44,25 +44,35 @@ QString authenticatorText(const Passkey &p)
 void printPasskey(CliApp &app, const Passkey &p)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Labels and IDs come from PlainKey: a line break or terminal escape in one stays visible, inert.
+    const auto line = [](const QString &value) { return CliApp::oneLine(value, 0) + QLatin1Char('\n'); };
     QTextStream &o = app.out();
-    o << "Passkey ID:      " << p.id << '\n'
-      << "User ID:         " << p.userId << '\n'
-      << "Label:           " << p.labelText() << '\n'
-      << "Authenticator:   " << authenticatorText(p) << '\n'
-      << "AAGUID:          " << p.aaguid.value_or(QStringLiteral("(none)")) << '\n'
-      << "Device type:     " << (p.credentialDeviceType ? p.deviceTypeText() : QStringLiteral("unknown")) << '\n'
-      << "Backed up:       " << p.backedUpText() << '\n'
-      << "Transports:      " << p.transportsText() << '\n'
-      << "Created:         " << timeText(p.createdAt, now) << '\n'
-      << "Updated:         " << timeText(p.updatedAt, now) << '\n'
-      << "Last used:       " << timeText(p.lastUsedAt, now) << '\n'
-      << "Counter:         " << (p.counter ? QString::number(*p.counter) : QStringLiteral("unknown")) << '\n'
-      << "WebAuthn ID:     " << p.webAuthnId.value_or(QStringLiteral("(none)")) << '\n';
+    o << "Passkey ID:      " << line(p.id)
+      << "User ID:         " << line(p.userId)
+      << "Label:           " << line(p.labelText())
+      << "Authenticator:   " << line(authenticatorText(p))
+      << "AAGUID:          " << line(p.aaguid.value_or(QStringLiteral("(none)")))
+      << "Device type:     " << line(p.credentialDeviceType ? p.deviceTypeText() : QStringLiteral("unknown"))
+      << "Backed up:       " << line(p.backedUpText())
+      << "Transports:      " << line(p.transportsText())
+      << "Created:         " << line(timeText(p.createdAt, now))
+      << "Updated:         " << line(timeText(p.updatedAt, now))
+      << "Last used:       " << line(timeText(p.lastUsedAt, now))
+      << "Counter:         " << line(p.counter ? QString::number(*p.counter) : QStringLiteral("unknown"))
+      << "WebAuthn ID:     " << line(p.webAuthnId.value_or(QStringLiteral("(none)")));
     o.flush();
 }
 
-void printTable(CliApp &app, const QList<QStringList> &rows)
+void printTable(CliApp &app, const QList<QStringList> &table)
 {
+    // A label or name must not break the table: cells on one line each.
+    QList<QStringList> rows;
+    for (const QStringList &r : table) {
+        QStringList cells;
+        for (const QString &c : r)
+            cells.append(CliApp::oneLine(c, 0));
+        rows.append(cells);
+    }
     QList<int> widths;
     for (const QStringList &r : rows) {
         for (int i = 0; i < r.size(); ++i) {
@@ -93,7 +103,7 @@ int passkeysList(CliApp &app, const QStringList &args)
         if (!user)
             return app.fail(user.error());
         userId = user->id;
-        whose = QStringLiteral("\u201c%1\u201d (ID %2)").arg(who->value, userId);
+        whose = QStringLiteral("\u201c%1\u201d (ID %2)").arg(CliApp::oneLine(who->value, 0), userId);
     }
     const Result<QList<Passkey>> passkeys = app.wait<ListPasskeys>(userId);
     if (!passkeys)
@@ -150,11 +160,11 @@ int passkeyDelete(CliApp &app, const QStringList &args)
     if (!passkey)
         return app.fail(passkey.error());
     const Result<User> owner = app.wait<GetUser>(passkey->userId);
-    const QString whose = owner && owner->userName ? QStringLiteral("\u201c%1\u201d").arg(*owner->userName)
+    const QString whose = owner && owner->userName ? QStringLiteral("\u201c%1\u201d").arg(CliApp::oneLine(*owner->userName, 0))
                                                    : QStringLiteral("user ID %1").arg(passkey->userId);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString question = QStringLiteral("Delete passkey %1 \u201c%2\u201d (%3, last used %4) of %5? They can no longer sign in with it.")
-                                     .arg(passkey->id, passkey->labelText(), AaguidCatalog::instance().describe(passkey->aaguid),
+                                     .arg(passkey->id, CliApp::oneLine(passkey->labelText(), 0), AaguidCatalog::instance().describe(passkey->aaguid),
                                           passkey->lastUsedAt.isSet() ? passkey->lastUsedAt.relativeText(now) : QStringLiteral("never"), whose);
     if (!app.confirm(question, QStringLiteral("nothing was deleted")))
         return ExitUsage;
@@ -164,7 +174,7 @@ int passkeyDelete(CliApp &app, const QStringList &args)
     if (app.json()) {
         app.printJson(QJsonObject{{QStringLiteral("deleted"), true}, {QStringLiteral("passkey"), passkeyJson(passkey.value())}});
     } else {
-        app.out() << "Deleted passkey " << passkey->id << " \u201c" << passkey->labelText() << "\u201d of " << whose << ".\n";
+        app.out() << "Deleted passkey " << passkey->id << " \u201c" << CliApp::oneLine(passkey->labelText(), 0) << "\u201d of " << whose << ".\n";
         app.out().flush();
     }
     return ExitOk;

@@ -39,7 +39,7 @@ void printUser(CliApp &app, const User &user, const QString &heading = {})
     if (!heading.isEmpty())
         app.out() << heading << '\n';
     app.out() << "User ID:    " << user.id << '\n'
-              << "User name:  " << (user.userName ? *user.userName : QStringLiteral("(none: usernameless)")) << '\n';
+              << "User name:  " << (user.userName ? CliApp::oneLine(*user.userName, 0) : QStringLiteral("(none: usernameless)")) << '\n';
     app.out().flush();
 }
 
@@ -47,7 +47,7 @@ void printUser(CliApp &app, const User &user, const QString &heading = {})
 QString describeUser(const User &user)
 {
     if (user.userName && !user.userName->isEmpty())
-        return QStringLiteral("\u201c%1\u201d (ID %2)").arg(*user.userName, user.id);
+        return QStringLiteral("\u201c%1\u201d (ID %2)").arg(CliApp::oneLine(*user.userName, 0), user.id);
     return QStringLiteral("user ID %1 (no user name)").arg(user.id);
 }
 

@@ -111,6 +111,7 @@ private slots:
     void wrongSecretExitsThree_data();
     void wrongSecretExitsThree();
     void hugeArgumentsFailInOneLine();
+    void controlCharactersInNamesAndLabelsStayInert();
     void hostileIdsNeverReachAnotherEndpoint_data();
     void hostileIdsNeverReachAnotherEndpoint();
 
@@ -1119,6 +1120,42 @@ void tst_CliUsers::hugeArgumentsFailInOneLine()
     QCOMPARE(broken.exitCode, 4);
     QCOMPARE(lines(broken.err).size(), 1);
     QVERIFY2(broken.err.contains(QLatin1String("two\\nlines")), qPrintable(broken.err));
+}
+
+void tst_CliUsers::controlCharactersInNamesAndLabelsStayInert()
+{
+    // PlainKey may hold a name or label with a line break or a terminal escape (ESC [2K erases
+    // the line): in text output it must show as an escape, never act or break a line.
+    const QString evil = QStringLiteral("evil\x1b[2K\rfake\n%1").arg(uniqueName(QStringLiteral("esc")));
+    const Answer created = server("POST", QStringLiteral("/user"), QJsonObject{{QStringLiteral("userName"), evil}});
+    QCOMPARE(created.status, 200);
+    const QString id = created.object().value(QLatin1String("id")).toString();
+    QString passkeyId;
+    signUp(uniqueName(QStringLiteral("esc-label")), &passkeyId);
+    QCOMPARE(cli({QStringLiteral("passkey"), QStringLiteral("label"), passkeyId, QStringLiteral("a\x1b]0;title\x07" "b")}).exitCode, 0);
+
+    const QList<QStringList> commands{{"user", "get", id},
+                                      {"user", "delete", id}, // refused without a terminal: one line naming the user
+                                      {"passkeys", "list", id},
+                                      {"passkey", "get", passkeyId},
+                                      {"passkeys", "list", server("GET", QStringLiteral("/credential/") + passkeyId).object().value(QLatin1String("userId")).toString()}};
+    for (const QStringList &args : commands) {
+        const Run r = cli(args);
+        QVERIFY2(!r.out.contains(QChar(0x1b)) && !r.err.contains(QChar(0x1b)), qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY2(!r.out.contains(QLatin1Char('\r')) && !r.out.contains(QChar(0x07)), qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY2(r.out.contains(QLatin1String("\\u001b")) || r.err.contains(QLatin1String("\\u001b")) || args.first() == QLatin1String("passkeys"),
+                 qPrintable(r.out + r.err));
+    }
+    const Run get = cli({QStringLiteral("user"), QStringLiteral("get"), id});
+    QCOMPARE(lines(get.out).size(), 2);
+    QVERIFY2(get.out.contains(QLatin1String("evil\\u001b[2K\\rfake\\n")), qPrintable(get.out));
+    const Run refused = cli({QStringLiteral("user"), QStringLiteral("delete"), id});
+    QCOMPARE(lines(refused.err).size(), 1);
+    const Run passkey = cli({QStringLiteral("passkey"), QStringLiteral("get"), passkeyId});
+    QVERIFY2(passkey.out.contains(QLatin1String("Label:           a\\u001b]0;title\\u0007b\n")), qPrintable(passkey.out));
+    // --json keeps the exact value.
+    const Run json = cli({QStringLiteral("--json"), QStringLiteral("user"), QStringLiteral("get"), id});
+    QCOMPARE(json.json().value(QLatin1String("userName")).toString(), evil);
 }
 
 void tst_CliUsers::hostileIdsNeverReachAnotherEndpoint_data()
