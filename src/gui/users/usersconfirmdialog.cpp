@@ -34,8 +34,11 @@ void UsersConfirmDialog::setRequiredText(const QString &text)
     m_ui->confirmEdit->setVisible(!text.isEmpty());
     m_ui->typeLabel->setText(tr("Type \u201c%1\u201d to confirm:").arg(text));
     m_ui->confirmEdit->clear();
+    // Keyboard focus never starts on the destructive button, where Space would press it.
     if (!text.isEmpty())
         m_ui->confirmEdit->setFocus();
+    else
+        m_ui->buttonBox->button(QDialogButtonBox::Cancel)->setFocus();
     updateButton();
 }
 

@@ -18,6 +18,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 
 namespace plainkey::gui {
@@ -82,6 +83,23 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
     });
     connect(m_ui->passkeysView, &QAbstractItemView::doubleClicked, this, &UsersPanel::relabelSelectedPasskey);
     connect(m_model, &QAbstractItemModel::modelReset, this, &UsersPanel::updateDetails);
+
+    // Keys for what has no free Alt+letter; the table's keys work where the table has focus.
+    auto shortcut = [](const QKeySequence &key, QWidget *where, Qt::ShortcutContext context) {
+        auto *s = new QShortcut(key, where);
+        s->setContext(context);
+        return s;
+    };
+    connect(shortcut(QKeySequence(Qt::Key_F2), m_ui->passkeysView, Qt::WidgetShortcut), &QShortcut::activated, this,
+            &UsersPanel::relabelSelectedPasskey);
+    connect(shortcut(QKeySequence::Delete, m_ui->passkeysView, Qt::WidgetShortcut), &QShortcut::activated, this,
+            &UsersPanel::deleteSelectedPasskey);
+    connect(shortcut(QKeySequence::New, this, Qt::WidgetWithChildrenShortcut), &QShortcut::activated, this, [this] {
+        if (m_ui->createButton->isEnabled())
+            createUser();
+        else
+            refuseIfLocked(tr("create a user"));
+    });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &UsersPanel::updateDetails);
 
     setUser(std::nullopt);
@@ -97,6 +115,12 @@ void UsersPanel::showUser(const QString &userId)
     m_ui->findKindCombo->setCurrentIndex(1);
     m_ui->findEdit->setText(userId);
     findUser(UserIdentifier::byId(userId.trimmed()));
+}
+
+void UsersPanel::focusFind()
+{
+    m_ui->findEdit->setFocus(Qt::ShortcutFocusReason);
+    m_ui->findEdit->selectAll();
 }
 
 void UsersPanel::find()
@@ -320,10 +344,10 @@ void UsersPanel::updateLock()
     m_ui->lockBanner->setVisible(m_production);
     if (m_unlocked) {
         m_ui->lockLabel->setText(tr("<b>Production profile:</b> changes are unlocked for this session. Every change affects real users."));
-        m_ui->unlockButton->setText(tr("Lock changes"));
+        m_ui->unlockButton->setText(tr("Lock chan&ges"));
     } else {
         m_ui->lockLabel->setText(tr("<b>Production profile:</b> you can look users up; changes are locked."));
-        m_ui->unlockButton->setText(tr("Unlock changes\u2026"));
+        m_ui->unlockButton->setText(tr("Unlock chan&ges\u2026"));
     }
     updateActions();
 }
@@ -351,9 +375,15 @@ void UsersPanel::updateActions()
     m_ui->relabelButton->setEnabled(hasPasskey && allowed);
     m_ui->deletePasskeyButton->setEnabled(hasPasskey && allowed);
     const QString tip = allowed ? QString() : lockedTip();
-    for (QPushButton *b : {m_ui->createButton, m_ui->importButton, m_ui->renameButton, m_ui->deleteUserButton, m_ui->beginButton,
-                           m_ui->relabelButton, m_ui->deletePasskeyButton})
+    for (QPushButton *b : {m_ui->importButton, m_ui->renameButton, m_ui->deleteUserButton, m_ui->beginButton})
         b->setToolTip(tip);
+    auto keyTip = [&tip](const QKeySequence &key) {
+        const QString keys = key.toString(QKeySequence::NativeText);
+        return tip.isEmpty() ? keys : QStringLiteral("%1 (%2)").arg(tip, keys);
+    };
+    m_ui->createButton->setToolTip(keyTip(QKeySequence::New));
+    m_ui->relabelButton->setToolTip(keyTip(QKeySequence(Qt::Key_F2)));
+    m_ui->deletePasskeyButton->setToolTip(keyTip(QKeySequence::Delete));
 }
 
 // ---- changes -----------------------------------------------------------------------------

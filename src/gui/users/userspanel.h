@@ -54,6 +54,8 @@ public slots:
 
     //! Looks up and shows the user \a who names.
     void findUser(const plainkey::UserIdentifier &who);
+    //! Puts the keyboard focus in the find field (Ctrl+3).
+    void focusFind();
     //! Reads the find field and looks the user up (the Find button).
     void find();
     //! Fetches the shown user and their passkeys again.

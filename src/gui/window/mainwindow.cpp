@@ -189,11 +189,7 @@ void MainWindow::setupActions()
     });
     connect(ui->actionFocusUsers, &QAction::triggered, this, [this] {
         ui->tabWidget->setCurrentWidget(ui->usersTab);
-        // The first focusable widget of the Users panel.
-        QWidget *w = m_users->nextInFocusChain();
-        while (w && w != m_users && !(m_users->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus)))
-            w = w->nextInFocusChain();
-        (w && w != m_users ? w : static_cast<QWidget *>(m_users))->setFocus(Qt::ShortcutFocusReason);
+        m_users->focusFind();
     });
     connect(ui->actionFocusLog, &QAction::triggered, ui->logPanel, &LogPanel::focusTable);
 
