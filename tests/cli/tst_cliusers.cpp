@@ -116,6 +116,7 @@ private slots:
     void hostileIdsNeverReachAnotherEndpoint();
 
 private:
+    QProcessEnvironment cliEnvironment() const;
     Run cli(const QStringList &args, const QByteArray &stdinData = {});
     //! Runs the CLI with a pseudo-terminal on standard input and \a typed sent to it; with
     //! \a stderrToo, standard error goes to the terminal as well and Run::err is what it showed.
@@ -268,15 +269,20 @@ void tst_CliUsers::noteSecrets(const Run &r, const QStringList &args)
         m_leaks << QStringLiteral("plainkey-cli %1 printed %2").arg(args.join(QLatin1Char(' ')).left(200), found.join(QLatin1String(" and ")));
 }
 
-Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
+QProcessEnvironment tst_CliUsers::cliEnvironment() const
 {
-    QProcess p;
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
     e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), m_clientSecret);
     e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    p.setProcessEnvironment(e);
+    return e;
+}
+
+Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
+{
+    QProcess p;
+    p.setProcessEnvironment(cliEnvironment());
     p.start(kCli, args);
     Run r;
     if (!p.waitForStarted(10000))
@@ -308,12 +314,7 @@ Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed
         return r;
     }
     QProcess p;
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("demo-secret"));
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    p.setProcessEnvironment(e);
+    p.setProcessEnvironment(cliEnvironment());
     p.setChildProcessModifier([slave, stderrToo] {
         ::dup2(slave, STDIN_FILENO);
         if (stderrToo)
