@@ -654,8 +654,27 @@ void tst_UsersPanel::productionProfileRefusesChangesUntilUnlocked()
     QCOMPARE(f.store.passkeysOf(userId).size(), 2);
     QVERIFY(f.text("statusLabel").startsWith(QStringLiteral("Refused")));
 
-    // Unlocked, a deletion still asks, and then goes through.
+    // An import dialog opened while unlocked cannot start once changes are locked.
     f.panel.unlockChanges();
+    f.button("importButton")->click();
+    auto *import = waitForDialog<ImportUsersDialog>(&f.panel);
+    QVERIFY(import);
+    QVERIFY(import->loadData("locked-out@example.com\n", QStringLiteral("names.txt")));
+    auto *startButton = import->findChild<QPushButton *>(QStringLiteral("importButton"));
+    QVERIFY(startButton->isEnabled());
+    f.panel.lockChanges();
+    QVERIFY(!startButton->isEnabled());
+    const QString why = import->findChild<QLabel *>(QStringLiteral("statusLabel"))->text();
+    QVERIFY2(why.contains(QStringLiteral("locked")), qPrintable(why));
+    import->startImport();
+    QVERIFY(!import->importer()->isRunning());
+    QTest::qWait(100);
+    QVERIFY(f.store.idOfName(QStringLiteral("locked-out@example.com")).isEmpty());
+    f.panel.unlockChanges();
+    QVERIFY(startButton->isEnabled());
+    static_cast<QDialog *>(import)->reject();
+
+    // Unlocked, a deletion still asks, and then goes through.
     f.button("deletePasskeyButton")->click();
     dialog = waitForDialog<UsersConfirmDialog>(&f.panel);
     QVERIFY(dialog);
