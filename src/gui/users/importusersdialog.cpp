@@ -128,14 +128,27 @@ void ImportUsersDialog::showList(const UserImportList &list, const QString &sour
     m_ui->noticesLabel->setText(list.notices.join(QLatin1Char(' ')));
     m_ui->progressBar->setRange(0, int(list.rows.size()));
     m_ui->progressBar->setValue(0);
-    m_ui->statusLabel->setText(tr("Check the preview, then Import. Rows marked \u201cnot sent\u201d are skipped."));
+    m_ui->statusLabel->setText(m_changesAllowed
+                                       ? tr("Check the preview, then Import. Rows marked \u201cnot sent\u201d are skipped.")
+                                       : tr("Changes are locked: this is a production profile. Unlock changes in the Users tab to import."));
     updateCounts();
+    updateButtons();
+}
+
+void ImportUsersDialog::setChangesAllowed(bool allowed)
+{
+    if (allowed == m_changesAllowed)
+        return;
+    m_changesAllowed = allowed;
+    if (m_loaded && !m_started)
+        m_ui->statusLabel->setText(allowed ? tr("Check the preview, then Import. Rows marked \u201cnot sent\u201d are skipped.")
+                                           : tr("Changes are locked: this is a production profile. Unlock changes in the Users tab to import."));
     updateButtons();
 }
 
 void ImportUsersDialog::startImport()
 {
-    if (!m_loaded || m_started || m_importer->isRunning())
+    if (!m_loaded || m_started || m_importer->isRunning() || !m_changesAllowed)
         return;
     m_started = true;
     m_ui->statusLabel->setText(tr("Importing\u2026"));
@@ -212,7 +225,7 @@ void ImportUsersDialog::updateButtons()
 {
     const bool running = m_importer->isRunning();
     m_ui->chooseFileButton->setEnabled(!running);
-    m_ui->importButton->setEnabled(m_loaded && !m_started && !running);
+    m_ui->importButton->setEnabled(m_loaded && !m_started && !running && m_changesAllowed);
     m_ui->cancelImportButton->setEnabled(running);
     m_ui->saveReportButton->setEnabled(m_loaded && m_started && !running);
 }

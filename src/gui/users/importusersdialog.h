@@ -36,6 +36,8 @@ public:
     bool loadData(const QByteArray &data, const QString &name);
     //! Starts creating the previewed names (what the Import button does).
     void startImport();
+    //! False while a production profile's changes are locked: Import stays off and says why.
+    void setChangesAllowed(bool allowed);
 
     UserImporter *importer() const { return m_importer; }
     ImportRowModel *rowModel() const { return m_model; }
@@ -64,6 +66,7 @@ private:
     bool m_loaded = false;
     bool m_started = false;
     bool m_closeWhenDone = false;
+    bool m_changesAllowed = true;
 };
 
 } // namespace plainkey::gui

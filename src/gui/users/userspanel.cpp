@@ -349,6 +349,9 @@ void UsersPanel::updateLock()
         m_ui->lockLabel->setText(tr("<b>Production profile:</b> you can look users up; changes are locked."));
         m_ui->unlockButton->setText(tr("Unlock chan&ges\u2026"));
     }
+    // An import dialog opened while unlocked must not start once changes lock again.
+    for (ImportUsersDialog *dialog : findChildren<ImportUsersDialog *>(Qt::FindDirectChildrenOnly))
+        dialog->setChangesAllowed(changesAllowed());
     updateActions();
 }
 
