@@ -111,6 +111,8 @@ ConsoleOptions demoOptions(bool useSettings = false)
     ConsoleOptions o;
     o.start = ConsoleOptions::Start::Demo;
     o.useSettings = useSettings;
+    // The person's own keychain is no place for tests (tst_connectionkeychain has its own).
+    o.keychainService.clear();
     return o;
 }
 
@@ -400,6 +402,7 @@ void tst_MainWindow::remembersLayoutAndConnectionButNeverTheSecret()
     // Next start: the saved connection, without the secret, and no emulator.
     ConsoleOptions options;
     options.useSettings = true;
+    options.keychainService.clear();
     MainWindow again(options);
     again.show();
     QVERIFY(QTest::qWaitForWindowExposed(&again));

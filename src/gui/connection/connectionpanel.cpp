@@ -4,6 +4,7 @@
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "net/transport.h"
+#include "profile/secretstore.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
 
@@ -28,6 +29,7 @@ ConnectionPanel::ConnectionPanel(QWidget *parent) : QWidget(parent), ui(std::mak
     connect(ui->cancelButton, &QPushButton::clicked, this, &ConnectionPanel::cancel);
     connect(ui->demoButton, &QPushButton::clicked, this, &ConnectionPanel::demoRequested);
     ui->demoButton->setVisible(false);
+    ui->rememberSecretCheck->setVisible(false);
     setStatus(tr("Not connected."), int(Theme::Tone::Muted));
 }
 
@@ -48,6 +50,70 @@ void ConnectionPanel::setClient(PlainKeyClient *client)
     updateBusy();
 }
 
+void ConnectionPanel::setSecretStore(SecretStore *store)
+{
+    m_secrets = store;
+    ui->rememberSecretCheck->setVisible(store != nullptr);
+}
+
+bool ConnectionPanel::rememberSecret() const
+{
+    return m_secrets && ui->rememberSecretCheck->isChecked();
+}
+
+void ConnectionPanel::loadSavedSecret()
+{
+    const Credentials entered = enteredCredentials();
+    if (!m_secrets || entered.baseUrl.isEmpty() || entered.projectId.isEmpty() || !entered.clientSecret.isEmpty())
+        return;
+    const QString key = SecretStore::keyFor(entered);
+    m_secrets->read(key, this, [this, key](const std::optional<QString> &secret, const SecretStore::Outcome &outcome) {
+        // The user may have typed in the meantime: never overwrite what they entered.
+        const Credentials now = enteredCredentials();
+        if (SecretStore::keyFor(now) != key || !now.clientSecret.isEmpty()) {
+            emit keychainFinished(false, tr("The form changed while the keychain was read; nothing was filled in."));
+            return;
+        }
+        if (!secret) {
+            if (!outcome.notFound)
+                emit statusMessage(outcome.message, 10000);
+            emit keychainFinished(false, outcome.notFound ? QString() : outcome.message);
+            return;
+        }
+        m_savedKey = key;
+        ui->secretEdit->setText(*secret);
+        ui->rememberSecretCheck->setChecked(true);
+        const QString text = tr("The client secret of project %1 was filled in from the system keychain. Press Connect.")
+                                     .arg(now.projectId);
+        setStatus(text, int(Theme::Tone::Muted));
+        emit keychainFinished(true, text);
+    });
+}
+
+void ConnectionPanel::updateKeychain(const Credentials &connected)
+{
+    if (!m_secrets)
+        return;
+    const QString key = SecretStore::keyFor(connected);
+    if (ui->rememberSecretCheck->isChecked()) {
+        m_secrets->write(key, connected.clientSecret, this, [this, key](const SecretStore::Outcome &outcome) {
+            if (outcome.ok)
+                m_savedKey = key;
+            const QString text = outcome.ok ? tr("The client secret is saved in the system keychain.") : outcome.message;
+            emit statusMessage(text, outcome.ok ? 5000 : 10000);
+            emit keychainFinished(outcome.ok, text);
+        });
+    } else if (key == m_savedKey) {
+        m_secrets->remove(key, this, [this, key](const SecretStore::Outcome &outcome) {
+            if (outcome.ok && m_savedKey == key)
+                m_savedKey.clear();
+            const QString text = outcome.ok ? tr("The client secret was removed from the system keychain.") : outcome.message;
+            emit statusMessage(text, outcome.ok ? 5000 : 10000);
+            emit keychainFinished(outcome.ok, text);
+        });
+    }
+}
+
 void ConnectionPanel::setDemoAvailable(bool available)
 {
     ui->demoButton->setVisible(available);
@@ -60,6 +126,8 @@ void ConnectionPanel::setCredentials(const Credentials &credentials)
     ui->secretEdit->setText(credentials.clientSecret);
     ui->revealSecretButton->setChecked(false);
     ui->insecureCheck->setChecked(false);
+    // Another project: whether to remember its secret is a new question.
+    ui->rememberSecretCheck->setChecked(false);
     m_attempted = false;
     updateInsecureOption();
     showProblems(false);
@@ -207,8 +275,11 @@ void ConnectionPanel::onTokenRefreshed()
     setStatus(tr("Connected to %1 as project %2. Access token received, valid for %3.")
                       .arg(host, m_client->credentials().projectId, describeDuration(tokens->lifetime().count())),
               int(Theme::Tone::Success));
-    if (m_awaitingFirstToken)
+    if (m_awaitingFirstToken) {
         emit statusMessage(tr("Connected to %1: access token received.").arg(host), 5000);
+        // Only credentials that just worked are worth remembering.
+        updateKeychain(m_client->credentials());
+    }
     m_awaitingFirstToken = false;
     updateBusy();
 }

@@ -14,10 +14,16 @@ namespace Ui {
 class ConnectionPanel;
 }
 
+namespace plainkey {
+class SecretStore;
+}
+
 namespace plainkey::gui {
 
 //! Base URL, project ID and client secret, checked before anything is sent; Connect applies
-//! them to the client and fetches the access token. The secret stays in memory.
+//! them to the client and fetches the access token. The secret stays in memory unless the
+//! user ticks "Remember in the system keychain": then a Connect that succeeds saves it there,
+//! and a Connect with the box cleared removes a secret saved before.
 class ConnectionPanel : public QWidget
 {
     Q_OBJECT
@@ -38,6 +44,13 @@ public:
     bool validate();
     bool isConnecting() const;
 
+    //! Offers "Remember in the system keychain" (null: no keychain, the box is hidden).
+    void setSecretStore(SecretStore *store);
+    bool rememberSecret() const;
+    //! Fills in the secret saved in the keychain for the form's project, if any (asynchronous;
+    //! keychainFinished reports the outcome). Does nothing when a secret is already entered.
+    void loadSavedSecret();
+
 public slots:
     //! Checks the form, applies it to the client and fetches an access token.
     void connectToProject();
@@ -53,6 +66,9 @@ signals:
     void connectionApplied(const plainkey::Credentials &credentials);
     void demoRequested();
     void statusMessage(const QString &text, int timeoutMs);
+    //! A keychain read, save or removal finished; \a message says what happened (empty when
+    //! nothing was saved for the project).
+    void keychainFinished(bool ok, const QString &message);
 
 private:
     void showProblems(bool includeEmpty);
@@ -62,9 +78,13 @@ private:
     void onTokenRefreshed();
     void onFetchFailed(const plainkey::ApiError &error);
     void setStatus(const QString &text, int tone);
+    void updateKeychain(const plainkey::Credentials &connected);
 
     std::unique_ptr<Ui::ConnectionPanel> ui;
     QPointer<PlainKeyClient> m_client;
+    QPointer<SecretStore> m_secrets;
+    //! The keychain entry this panel read or wrote, so clearing the box removes only that.
+    QString m_savedKey;
     bool m_attempted = false;
     bool m_awaitingFirstToken = false;
     int m_statusTone = -1;

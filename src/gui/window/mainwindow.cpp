@@ -9,6 +9,7 @@
 #include "log/exchangelog.h"
 #include "log/logpanel.h"
 #include "net/transport.h"
+#include "profile/secretstore.h"
 #include "theme/theme.h"
 #include "token/accesstokenpanel.h"
 #include "users/userspanel.h"
@@ -57,6 +58,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/plainkey/console/icons/plainkey.png")));
 
     ui->connectionPanel->setClient(m_client);
+    if (m_options.useSettings && !m_options.keychainService.isEmpty())
+        ui->connectionPanel->setSecretStore(new SecretStore(m_options.keychainService, this));
     ui->tokenPanel->setTokenManager(m_client->accessToken());
     ui->verifyPanel->setClient(m_client);
     ui->logPanel->setExchangeLog(m_client->exchangeLog());
@@ -110,6 +113,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
             saved.projectId = settings.value(keys::projectId).toString();
         }
         ui->connectionPanel->setCredentials(saved);
+        if (haveSaved)
+            ui->connectionPanel->loadSavedSecret();
         showStatus(haveSaved ? tr("Enter the client secret of project %1 and press Connect.").arg(saved.projectId)
                              : tr("Enter your project's credentials, or use the demo (Ctrl+Shift+D)."),
                    0);

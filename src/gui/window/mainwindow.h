@@ -45,6 +45,9 @@ struct ConsoleOptions
     std::shared_ptr<const emulator::EmulatorConfig> demoConfig;
     //! Read and write window layout and the connection in QSettings.
     bool useSettings = true;
+    //! The keychain service that remembers client secrets when the user asks; empty: no
+    //! keychain (the "Remember" box is hidden). Only used with useSettings.
+    QString keychainService = QStringLiteral("PlainKey Console");
 };
 
 //! The console: where requests go (banner), connection and access token on the left,
