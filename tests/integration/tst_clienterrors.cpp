@@ -356,7 +356,7 @@ void tst_ClientErrors::failedRefreshKeepsStillValidToken()
         if (r.path == "/access-token") {
             ++tokenFetches;
             if (tokenFetches == 1)
-                s->write(tokenAnswer(kAccessToken, 30));
+                s->write(tokenAnswer(kAccessToken, 3));
             else
                 s->write(RawHttpServer::response(503, "{\"error\":\"maintenance\"}"));
         } else {
@@ -365,17 +365,27 @@ void tst_ClientErrors::failedRefreshKeepsStillValidToken()
     });
     PlainKeyClient client;
     configure(client, server.url());
-    // 30 s token, 60 s grace: it is inside the grace period from the start.
-    client.accessToken()->setGracePeriod(std::chrono::seconds(60));
+    // A 3 s token: the grace period in force is half its life, so 1.5 s later a call fetches
+    // a new one first, and that fetch fails.
+    AccessTokenManager *tokens = client.accessToken();
     QVERIFY(verify(client, QStringLiteral("tok-abcdef")).result->ok());
-    QCOMPARE(client.accessToken()->state(), AccessTokenManager::State::ExpiringSoon);
+    QCOMPARE(tokens->state(), AccessTokenManager::State::Valid);
+    QTRY_COMPARE_WITH_TIMEOUT(tokens->state(), AccessTokenManager::State::ExpiringSoon, 3000);
 
     const Outcome second = verify(client, QStringLiteral("tok-abcdef"));
     QVERIFY2(second.result->ok(), qPrintable(second.result->error().message()));
     QCOMPARE(tokenFetches, 2);
-    QCOMPARE(client.accessToken()->token(), QString::fromLatin1(kAccessToken));
-    QCOMPARE(client.accessToken()->state(), AccessTokenManager::State::ExpiringSoon);
-    QCOMPARE(client.accessToken()->lastError().httpStatus(), 503);
+    QCOMPARE(tokens->token(), QString::fromLatin1(kAccessToken));
+    QCOMPARE(tokens->state(), AccessTokenManager::State::ExpiringSoon);
+    QCOMPARE(tokens->lastError().httpStatus(), 503);
+
+    // A refresh asked for by hand fails the same way and keeps the token too.
+    QSignalSpy failed(tokens, &AccessTokenManager::fetchFailed);
+    tokens->refresh();
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(tokenFetches, 3);
+    QVERIFY(tokens->hasToken());
+    QCOMPARE(tokens->state(), AccessTokenManager::State::ExpiringSoon);
 }
 
 void tst_ClientErrors::graceAndExpiryChangeTheState()
