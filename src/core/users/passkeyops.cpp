@@ -122,7 +122,7 @@ ApiRequest DeletePasskey::request(const QString &passkeyId)
 
 Result<Done> DeletePasskey::read(const HttpAnswer &answer)
 {
-    return readSuccess(answer, QStringLiteral("the delete answer"));
+    return readDeleteConfirmation(answer, QStringLiteral("the delete answer"));
 }
 
 ApiRequest SetPasskeyLabel::request(const QString &passkeyId, const std::optional<QString> &label)

@@ -102,7 +102,7 @@ ApiRequest DeleteUser::request(const UserIdentifier &user)
 
 Result<Done> DeleteUser::read(const HttpAnswer &answer)
 {
-    return readSuccess(answer, QStringLiteral("the delete answer"));
+    return readDeleteConfirmation(answer, QStringLiteral("the delete answer"));
 }
 
 ApiRequest CreateUsers::request(const QStringList &userNames)
@@ -157,6 +157,20 @@ Result<Done> readSuccess(const HttpAnswer &answer, const QString &what)
     if (!success.isUndefined() && !success.isBool())
         return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("%1 has a \"success\" that is not true or false").arg(what));
     return Done{};
+}
+
+Result<Done> readDeleteConfirmation(const HttpAnswer &answer, const QString &what)
+{
+    const auto done = readSuccess(answer, what);
+    if (!done)
+        return done;
+    const auto object = JsonReader::object(answer);
+    if (object && object.value().value(QLatin1String("success")).toBool())
+        return Done{};
+    return ApiError(ApiError::Kind::InvalidResponse,
+                    QStringLiteral("%1 did not confirm the delete (PlainKey answers {\"success\": true}); look the item up again "
+                                   "to see whether it is gone")
+                            .arg(what));
 }
 
 } // namespace plainkey

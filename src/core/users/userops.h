@@ -64,5 +64,8 @@ struct CreateUsers
 
 //! Reads {"success": true} (or an empty body) as done; shared by the delete operations.
 Result<Done> readSuccess(const HttpAnswer &answer, const QString &what);
+//! A delete answer: done only when it says "success": true, as the contract promises. An empty
+//! or other answer is reported as unconfirmed, never as done.
+Result<Done> readDeleteConfirmation(const HttpAnswer &answer, const QString &what);
 
 } // namespace plainkey
