@@ -61,6 +61,48 @@ Credentials credentialsOf(const emulator::Emulator &emu)
     return c;
 }
 
+void forget(const Credentials &c)
+{
+    SecretStore(kService).remove(SecretStore::keyFor(c), nullptr, [](const SecretStore::Outcome &) {});
+    QTRY_VERIFY_WITH_TIMEOUT(!stored(c), 20000);
+}
+
+//! A connection panel with a client and the tests' keychain, its form filled with \a c.
+struct Panel
+{
+    explicit Panel(const Credentials &c, bool remember = false)
+    {
+        panel.setClient(&client);
+        panel.setSecretStore(&store);
+        panel.show();
+        panel.setCredentials(c);
+        rememberBox()->setChecked(remember);
+    }
+    QCheckBox *rememberBox() { return child<QCheckBox>(&panel, "rememberSecretCheck"); }
+    QLineEdit *secretEdit() { return child<QLineEdit>(&panel, "secretEdit"); }
+    //! Runs \a action and waits for the keychain to report; false when it never does.
+    template <typename Action>
+    bool keychainAfter(Action action, int timeoutMs = 20000)
+    {
+        keychain.clear();
+        action();
+        return keychain.wait(timeoutMs);
+    }
+    bool keychainOk() const { return !keychain.isEmpty() && keychain.first().at(0).toBool(); }
+    QString keychainMessage() const { return keychain.isEmpty() ? QString() : keychain.first().at(1).toString(); }
+
+    SecretStore store{kService};
+    PlainKeyClient client;
+    ConnectionPanel panel;
+    QSignalSpy keychain{&panel, &ConnectionPanel::keychainFinished};
+};
+
+Credentials withoutSecret(Credentials c)
+{
+    c.clientSecret.clear();
+    return c;
+}
+
 } // namespace
 
 class tst_ConnectionKeychain : public QObject
@@ -102,58 +144,35 @@ void tst_ConnectionKeychain::workingSecretIsSavedAndFilledInNextTime()
     QVERIFY(emu.listen());
     const Credentials c = credentialsOf(emu);
     QVERIFY(!stored(c));
-
-    SecretStore store(kService);
     {
-        PlainKeyClient client;
-        ConnectionPanel panel;
-        panel.setClient(&client);
-        panel.setSecretStore(&store);
-        panel.show();
-        panel.setCredentials(c);
-        child<QCheckBox>(&panel, "rememberSecretCheck")->setChecked(true);
-        QSignalSpy keychain(&panel, &ConnectionPanel::keychainFinished);
-        panel.connectToProject();
-        QVERIFY(keychain.wait(20000));
-        QCOMPARE(keychain.first().at(0).toBool(), true);
-        QVERIFY(client.accessToken()->hasToken());
+        Panel first(c, true);
+        QVERIFY(first.keychainAfter([&] { first.panel.connectToProject(); }));
+        QVERIFY(first.keychainOk());
+        QVERIFY(first.client.accessToken()->hasToken());
     }
     QCOMPARE(stored(c).value_or(QString()), c.clientSecret);
 
     // A new panel for the same project: the secret comes back, masked, and the box is ticked.
-    PlainKeyClient client;
-    ConnectionPanel panel;
-    panel.setClient(&client);
-    panel.setSecretStore(&store);
-    panel.show();
-    Credentials withoutSecret = c;
-    withoutSecret.clientSecret.clear();
-    panel.setCredentials(withoutSecret);
-    QSignalSpy keychain(&panel, &ConnectionPanel::keychainFinished);
-    panel.loadSavedSecret();
-    QVERIFY(keychain.wait(20000));
-    QCOMPARE(keychain.first().at(0).toBool(), true);
-    auto *secretEdit = child<QLineEdit>(&panel, "secretEdit");
-    QCOMPARE(secretEdit->text(), c.clientSecret);
-    QCOMPARE(secretEdit->echoMode(), QLineEdit::Password);
-    QVERIFY(child<QCheckBox>(&panel, "rememberSecretCheck")->isChecked());
-    QVERIFY(child<QLabel>(&panel, "statusLabel")->text().contains(QStringLiteral("system keychain")));
-    QVERIFY(!child<QLabel>(&panel, "statusLabel")->text().contains(c.clientSecret));
+    Panel next(withoutSecret(c));
+    QVERIFY(next.keychainAfter([&] { next.panel.loadSavedSecret(); }));
+    QVERIFY(next.keychainOk());
+    QCOMPARE(next.secretEdit()->text(), c.clientSecret);
+    QCOMPARE(next.secretEdit()->echoMode(), QLineEdit::Password);
+    QVERIFY(next.rememberBox()->isChecked());
+    const QString status = child<QLabel>(&next.panel, "statusLabel")->text();
+    QVERIFY(status.contains(QStringLiteral("system keychain")));
+    QVERIFY(!status.contains(c.clientSecret));
 
     // Another project ID on the same server has nothing saved: nothing is filled in.
-    Credentials other = withoutSecret;
+    Credentials other = withoutSecret(c);
     other.projectId = QStringLiteral("another-project");
-    panel.setCredentials(other);
-    keychain.clear();
-    panel.loadSavedSecret();
-    QVERIFY(keychain.wait(20000));
-    QCOMPARE(keychain.first().at(0).toBool(), false);
-    QVERIFY(keychain.first().at(1).toString().isEmpty());
-    QVERIFY(secretEdit->text().isEmpty());
-    QVERIFY(!child<QCheckBox>(&panel, "rememberSecretCheck")->isChecked());
-
-    SecretStore(kService).remove(SecretStore::keyFor(c), nullptr, [](const SecretStore::Outcome &) {});
-    QTRY_VERIFY_WITH_TIMEOUT(!stored(c), 20000);
+    next.panel.setCredentials(other);
+    QVERIFY(next.keychainAfter([&] { next.panel.loadSavedSecret(); }));
+    QVERIFY(!next.keychainOk());
+    QVERIFY(next.keychainMessage().isEmpty());
+    QVERIFY(next.secretEdit()->text().isEmpty());
+    QVERIFY(!next.rememberBox()->isChecked());
+    forget(c);
 }
 
 void tst_ConnectionKeychain::rejectedSecretIsNotSaved()
@@ -162,20 +181,12 @@ void tst_ConnectionKeychain::rejectedSecretIsNotSaved()
     QVERIFY(emu.listen());
     Credentials c = credentialsOf(emu);
     c.clientSecret = QStringLiteral("wrong-secret");
-    SecretStore store(kService);
-    PlainKeyClient client;
-    ConnectionPanel panel;
-    panel.setClient(&client);
-    panel.setSecretStore(&store);
-    panel.show();
-    panel.setCredentials(c);
-    child<QCheckBox>(&panel, "rememberSecretCheck")->setChecked(true);
-    QSignalSpy failed(client.accessToken(), &AccessTokenManager::fetchFailed);
-    QSignalSpy keychain(&panel, &ConnectionPanel::keychainFinished);
-    panel.connectToProject();
+    Panel p(c, true);
+    QSignalSpy failed(p.client.accessToken(), &AccessTokenManager::fetchFailed);
+    p.panel.connectToProject();
     QVERIFY(failed.wait(15000));
     QTest::qWait(300);
-    QCOMPARE(keychain.count(), 0);
+    QCOMPARE(p.keychain.count(), 0);
     QVERIFY(!stored(c));
 }
 
@@ -184,28 +195,16 @@ void tst_ConnectionKeychain::clearedBoxRemovesTheSavedSecret()
     emulator::Emulator emu;
     QVERIFY(emu.listen());
     const Credentials c = credentialsOf(emu);
-    SecretStore store(kService);
-    PlainKeyClient client;
-    ConnectionPanel panel;
-    panel.setClient(&client);
-    panel.setSecretStore(&store);
-    panel.show();
-    panel.setCredentials(c);
-    auto *remember = child<QCheckBox>(&panel, "rememberSecretCheck");
-    remember->setChecked(true);
-    QSignalSpy keychain(&panel, &ConnectionPanel::keychainFinished);
-    panel.connectToProject();
-    QVERIFY(keychain.wait(20000));
+    Panel p(c, true);
+    QVERIFY(p.keychainAfter([&] { p.panel.connectToProject(); }));
     QCOMPARE(stored(c).value_or(QString()), c.clientSecret);
 
     // The person changes their mind: cleared box, Connect again, the entry is gone.
-    remember->setChecked(false);
-    keychain.clear();
-    client.accessToken()->clear();
-    panel.connectToProject();
-    QVERIFY(keychain.wait(20000));
-    QCOMPARE(keychain.first().at(0).toBool(), true);
-    QVERIFY(keychain.first().at(1).toString().contains(QStringLiteral("removed")));
+    p.rememberBox()->setChecked(false);
+    p.client.accessToken()->clear();
+    QVERIFY(p.keychainAfter([&] { p.panel.connectToProject(); }));
+    QVERIFY(p.keychainOk());
+    QVERIFY(p.keychainMessage().contains(QStringLiteral("removed")));
     QVERIFY(!stored(c));
 }
 
@@ -214,32 +213,22 @@ void tst_ConnectionKeychain::typedSecretIsNotOverwrittenByALateRead()
     emulator::Emulator emu;
     QVERIFY(emu.listen());
     const Credentials c = credentialsOf(emu);
-    SecretStore store(kService);
+    Panel p(withoutSecret(c));
     bool written = false;
-    store.write(SecretStore::keyFor(c), QStringLiteral("saved-secret"), nullptr, [&](const SecretStore::Outcome &o) { written = o.ok; });
+    p.store.write(SecretStore::keyFor(c), QStringLiteral("saved-secret"), nullptr, [&](const SecretStore::Outcome &o) { written = o.ok; });
     QTRY_VERIFY_WITH_TIMEOUT(written, 20000);
 
-    ConnectionPanel panel;
-    panel.setSecretStore(&store);
-    panel.show();
-    Credentials withoutSecret = c;
-    withoutSecret.clientSecret.clear();
-    panel.setCredentials(withoutSecret);
-    QSignalSpy keychain(&panel, &ConnectionPanel::keychainFinished);
-    panel.loadSavedSecret();
     // The person types before the keychain answers.
-    QTest::keyClicks(child<QLineEdit>(&panel, "secretEdit"), QStringLiteral("typed"));
-    QVERIFY(keychain.wait(20000));
-    QCOMPARE(child<QLineEdit>(&panel, "secretEdit")->text(), QStringLiteral("typed"));
-    QCOMPARE(keychain.first().at(0).toBool(), false);
+    QVERIFY(p.keychainAfter([&] {
+        p.panel.loadSavedSecret();
+        QTest::keyClicks(p.secretEdit(), QStringLiteral("typed"));
+    }));
+    QCOMPARE(p.secretEdit()->text(), QStringLiteral("typed"));
+    QVERIFY(!p.keychainOk());
 
     // With a secret already entered, nothing is read at all.
-    keychain.clear();
-    panel.loadSavedSecret();
-    QTest::qWait(300);
-    QCOMPARE(keychain.count(), 0);
-    store.remove(SecretStore::keyFor(c), nullptr, [](const SecretStore::Outcome &) {});
-    QTRY_VERIFY_WITH_TIMEOUT(!stored(c), 20000);
+    QVERIFY(!p.keychainAfter([&] { p.panel.loadSavedSecret(); }, 500));
+    forget(c);
 }
 
 void tst_ConnectionKeychain::nextStartFillsTheSecretInFromTheKeychain()
@@ -279,8 +268,7 @@ void tst_ConnectionKeychain::nextStartFillsTheSecretInFromTheKeychain()
     child<QPushButton>(&again, "connectButton")->click();
     QVERIFY(refreshed.wait(15000));
     QSettings().clear();
-    SecretStore(kService).remove(SecretStore::keyFor(c), nullptr, [](const SecretStore::Outcome &) {});
-    QTRY_VERIFY_WITH_TIMEOUT(!stored(c), 20000);
+    forget(c);
 }
 
 QTEST_MAIN(tst_ConnectionKeychain)

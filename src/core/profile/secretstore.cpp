@@ -51,60 +51,52 @@ QString SecretStore::keyFor(const Credentials &credentials)
     return credentials.normalizedBaseUrl().toString(QUrl::FullyEncoded) + QLatin1Char(' ') + credentials.projectId;
 }
 
+namespace {
+
 // Jobs have no parent and delete themselves when finished: QtKeychain's backends call back
 // into a job after their D-Bus answer arrives, so destroying one in flight (with its store or
-// window) would crash. The caller's context decides whether the callback still runs.
-
-void SecretStore::read(const QString &key, QObject *context, ReadCallback callback)
+// window) would crash. The caller's context decides whether \a onFinished still runs.
+template <typename JobType, typename OnFinished>
+void startJob(JobType *job, const QString &key, QObject *context, OnFinished onFinished)
 {
-    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(key);
     job->setInsecureFallback(false);
     const QPointer<QObject> guard(context);
     const bool hasContext = context != nullptr;
     QObject::connect(job, &QKeychain::Job::finished, job, [=](QKeychain::Job *) {
-        if (hasContext && !guard)
-            return;
+        if (!hasContext || guard)
+            onFinished(job);
+    });
+    job->start();
+}
+
+} // namespace
+
+void SecretStore::read(const QString &key, QObject *context, ReadCallback callback)
+{
+    startJob(new QKeychain::ReadPasswordJob(m_service), key, context, [callback](QKeychain::ReadPasswordJob *job) {
         const Outcome o = outcomeOf(job, tr("read the secret from"));
         callback(o.ok ? std::optional<QString>(job->textData()) : std::nullopt, o);
     });
-    job->start();
 }
 
 void SecretStore::write(const QString &key, const QString &secret, QObject *context, Callback callback)
 {
     auto *job = new QKeychain::WritePasswordJob(m_service);
-    job->setKey(key);
-    job->setInsecureFallback(false);
     job->setTextData(secret);
-    const QPointer<QObject> guard(context);
-    const bool hasContext = context != nullptr;
-    QObject::connect(job, &QKeychain::Job::finished, job, [=](QKeychain::Job *) {
-        if (hasContext && !guard)
-            return;
-        callback(outcomeOf(job, tr("save the secret in")));
-    });
-    job->start();
+    startJob(job, key, context, [callback](QKeychain::WritePasswordJob *job) { callback(outcomeOf(job, tr("save the secret in"))); });
 }
 
 void SecretStore::remove(const QString &key, QObject *context, Callback callback)
 {
-    auto *job = new QKeychain::DeletePasswordJob(m_service);
-    job->setKey(key);
-    job->setInsecureFallback(false);
-    const QPointer<QObject> guard(context);
-    const bool hasContext = context != nullptr;
-    QObject::connect(job, &QKeychain::Job::finished, job, [=](QKeychain::Job *) {
-        if (hasContext && !guard)
-            return;
+    startJob(new QKeychain::DeletePasswordJob(m_service), key, context, [callback](QKeychain::DeletePasswordJob *job) {
         Outcome o = outcomeOf(job, tr("remove the secret from"));
         if (o.notFound) {
             o = {};
-            o.ok = true;
+            o.ok = true; // nothing to remove is what was asked for
         }
         callback(o);
     });
-    job->start();
 }
 
 } // namespace plainkey
