@@ -12,10 +12,11 @@ QUrl Credentials::defaultBaseUrl()
 QUrl Credentials::normalizedBaseUrl() const
 {
     QUrl u = baseUrl;
-    QString path = u.path();
+    // Work on the encoded path: a decoded round trip would turn "a%2Fb" into two segments "a/b".
+    QString path = u.path(QUrl::FullyEncoded);
     if (path.endsWith(QLatin1Char('/')))
         path.chop(1);
-    u.setPath(path);
+    u.setPath(path, QUrl::TolerantMode);
     return u;
 }
 
