@@ -1,6 +1,7 @@
 // plainkey-cli as a script would use it: the built binaries, a plainkey-emulator process on a
 // free loopback port, exit codes, standard output and standard error.
 
+#include "clirun.h"
 #include "httptesthelper.h"
 
 #include <QProcess>
@@ -12,13 +13,6 @@ namespace {
 
 const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
 const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -85,24 +79,7 @@ QProcessEnvironment tst_Cli::env() const
 
 Run tst_Cli::cli(const QStringList &args, const QByteArray &stdinData, const QProcessEnvironment &environment)
 {
-    QProcess p;
-    p.setProcessEnvironment(environment.isEmpty() ? env() : environment);
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!stdinData.isEmpty())
-        p.write(stdinData);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProgram(kCli, args, environment.isEmpty() ? env() : environment, stdinData, 60000);
 }
 
 QString tst_Cli::signUp(const QString &userName, QString *userId)

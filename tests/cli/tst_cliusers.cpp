@@ -2,6 +2,8 @@
 // against a plainkey-emulator process on a free loopback port. What the CLI prints is checked
 // against what the emulator holds, read independently over the Server API.
 
+#include "clirun.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QEventLoop>
@@ -25,17 +27,6 @@ namespace {
 
 const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
 const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QJsonObject jsonError() const { return json().value(QLatin1String("error")).toObject(); }
-    QString all() const { return out + err; }
-};
 
 struct Answer
 {
@@ -281,23 +272,7 @@ QProcessEnvironment tst_CliUsers::cliEnvironment() const
 
 Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
 {
-    QProcess p;
-    p.setProcessEnvironment(cliEnvironment());
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!stdinData.isEmpty())
-        p.write(stdinData);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(90000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
+    Run r = runProgram(kCli, args, cliEnvironment(), stdinData, 90000);
     noteSecrets(r, args);
     return r;
 }

@@ -3,6 +3,7 @@
 // or copied, automatic refresh replaces a short-lived token (without refetching in a loop),
 // a server clock that is off is shown, and a refused fetch shows PlainKey's reason.
 
+#include "widgettesthelper.h"
 #include "rawhttpserver.h"
 
 #include "api/accesstokenmanager.h"
@@ -65,10 +66,7 @@ struct Fixture
     template <typename T>
     T *child(const char *name)
     {
-        T *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return childOf<T>(&panel, name);
     }
 
     RawHttpServer server;

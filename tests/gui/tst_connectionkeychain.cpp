@@ -3,6 +3,8 @@
 // next start fills it in, a cleared box removes it, and failed credentials are never saved.
 // Nothing is written to the settings file.
 
+#include "emulatorcredentials.h"
+#include "widgettesthelper.h"
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "connection/connectionpanel.h"
@@ -31,10 +33,7 @@ const QString kService = QStringLiteral("PlainKey Console tests");
 template <typename T>
 T *child(QWidget *parent, const char *name)
 {
-    T *w = parent->findChild<T *>(QLatin1String(name));
-    if (!w)
-        qFatal("no child %s", name);
-    return w;
+    return childOf<T>(parent, name);
 }
 
 //! What the keychain holds for \a c, read with a store of its own.
@@ -50,15 +49,6 @@ std::optional<QString> stored(const Credentials &c)
     if (!QTest::qWaitFor([&done] { return done; }, 20000))
         qWarning("the keychain did not answer");
     return secret;
-}
-
-Credentials credentialsOf(const emulator::Emulator &emu)
-{
-    Credentials c;
-    c.baseUrl = emu.baseUrl();
-    c.projectId = emu.config().projectId;
-    c.clientSecret = emu.config().clientSecret;
-    return c;
 }
 
 void forget(const Credentials &c)
@@ -142,7 +132,7 @@ void tst_ConnectionKeychain::workingSecretIsSavedAndFilledInNextTime()
 {
     emulator::Emulator emu;
     QVERIFY(emu.listen());
-    const Credentials c = credentialsOf(emu);
+    const Credentials c = emulatorCredentials(emu);
     QVERIFY(!stored(c));
     {
         Panel first(c, true);
@@ -179,7 +169,7 @@ void tst_ConnectionKeychain::rejectedSecretIsNotSaved()
 {
     emulator::Emulator emu;
     QVERIFY(emu.listen());
-    Credentials c = credentialsOf(emu);
+    Credentials c = emulatorCredentials(emu);
     c.clientSecret = QStringLiteral("wrong-secret");
     Panel p(c, true);
     QSignalSpy failed(p.client.accessToken(), &AccessTokenManager::fetchFailed);
@@ -194,7 +184,7 @@ void tst_ConnectionKeychain::clearedBoxRemovesTheSavedSecret()
 {
     emulator::Emulator emu;
     QVERIFY(emu.listen());
-    const Credentials c = credentialsOf(emu);
+    const Credentials c = emulatorCredentials(emu);
     Panel p(c, true);
     QVERIFY(p.keychainAfter([&] { p.panel.connectToProject(); }));
     QCOMPARE(stored(c).value_or(QString()), c.clientSecret);
@@ -212,7 +202,7 @@ void tst_ConnectionKeychain::typedSecretIsNotOverwrittenByALateRead()
 {
     emulator::Emulator emu;
     QVERIFY(emu.listen());
-    const Credentials c = credentialsOf(emu);
+    const Credentials c = emulatorCredentials(emu);
     Panel p(withoutSecret(c));
     bool written = false;
     p.store.write(SecretStore::keyFor(c), QStringLiteral("saved-secret"), nullptr, [&](const SecretStore::Outcome &o) { written = o.ok; });
@@ -235,7 +225,7 @@ void tst_ConnectionKeychain::nextStartFillsTheSecretInFromTheKeychain()
 {
     emulator::Emulator emu;
     QVERIFY(emu.listen());
-    const Credentials c = credentialsOf(emu);
+    const Credentials c = emulatorCredentials(emu);
     ConsoleOptions options;
     options.start = ConsoleOptions::Start::Saved;
     options.useSettings = true;

@@ -3,6 +3,7 @@
 // from the emulator with good credentials and shows PlainKey's refusal with bad ones, and
 // Cancel stops a slow fetch.
 
+#include "widgettesthelper.h"
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "connection/connectionpanel.h"
@@ -36,10 +37,7 @@ struct Fixture
     template <typename T>
     T *child(const char *name)
     {
-        T *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return childOf<T>(&panel, name);
     }
     void fill(const QString &url, const QString &project, const QString &secret)
     {

@@ -2,6 +2,7 @@
 // filter box and combos narrow the table, the detail pane shows headers and pretty JSON,
 // Copy as cURL reads secrets from environment variables, and no secret is on screen.
 
+#include "widgettesthelper.h"
 #include "rawhttpserver.h"
 
 #include "log/exchangefiltermodel.h"
@@ -80,10 +81,7 @@ struct Fixture
     template <typename T>
     T *child(const char *name)
     {
-        T *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return childOf<T>(&panel, name);
     }
     QTableView *table() { return child<QTableView>("tableView"); }
     int shownRows() { return table()->model()->rowCount(); }

@@ -9,6 +9,7 @@
 // The store is read back with a plain QNetworkAccessManager (StoreProbe), never through the
 // client under test.
 
+#include "widgettesthelper.h"
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "connection/connectionpanel.h"
@@ -205,10 +206,7 @@ struct Fixture
     template <typename T>
     T *child(const char *name)
     {
-        T *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return childOf<T>(&panel, name);
     }
     QString text(const char *label) { return child<QLabel>(label)->text(); }
     QPushButton *button(const char *name) { return child<QPushButton>(name); }

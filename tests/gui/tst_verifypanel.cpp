@@ -4,6 +4,7 @@
 // token needs a second press, a slow verification can be cancelled, and a failure to reach
 // PlainKey is not presented as a verdict.
 
+#include "widgettesthelper.h"
 #include "api/plainkeyclient.h"
 #include "demo/demosession.h"
 #include "emulator/emulatorconfig.h"
@@ -41,10 +42,7 @@ struct Fixture
     template <typename T>
     T *child(const char *name)
     {
-        T *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return childOf<T>(&panel, name);
     }
     QString text(const char *label) { return child<QLabel>(label)->text(); }
 

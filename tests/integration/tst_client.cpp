@@ -1,6 +1,7 @@
 // The client against the emulator over loopback HTTP: the access-token lifecycle, retry on
 // 401, and verification of valid, forged, expired and other-project tokens.
 
+#include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
 #include "api/accesstokenmanager.h"
@@ -36,15 +37,6 @@ Verified verify(PlainKeyClient &client, const QString &token)
     if (!QTest::qWaitFor([&v] { return v.done; }, 15000))
         v.result.emplace(ApiError(ApiError::Kind::None, QStringLiteral("the test got no result in time")));
     return v;
-}
-
-Credentials credentialsFor(const Emulator &emu)
-{
-    Credentials c;
-    c.baseUrl = emu.baseUrl();
-    c.projectId = emu.config().projectId;
-    c.clientSecret = emu.config().clientSecret;
-    return c;
 }
 
 //! Signs up a new user on the emulator and returns the authentication token it minted.
@@ -100,7 +92,7 @@ void tst_Client::validTokenNamesTheUser()
     Emulator emu;
     QVERIFY2(emu.listen(), qPrintable(emu.errorString()));
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     QString userId;
     const QString token = signUp(emu, QStringLiteral("ada@example.com"), &userId);
     QVERIFY(!token.isEmpty());
@@ -121,7 +113,7 @@ void tst_Client::changedTokenIsNotValid()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     QString token = signUp(emu, QStringLiteral("grace@example.com"));
     const int i = token.size() - 5;
     token[i] = token[i] == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
@@ -139,7 +131,7 @@ void tst_Client::expiredTokenIsNotValid()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     QString userId;
     signUp(emu, QStringLiteral("linus@example.com"), &userId);
     const QString token = signIn(emu, userId, 1);
@@ -162,7 +154,7 @@ void tst_Client::otherProjectsTokenIsNotValid()
     QVERIFY(ours.listen());
     QVERIFY(theirs.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(ours));
+    client.setCredentials(emulatorCredentials(ours));
     const QString foreign = signUp(theirs, QStringLiteral("eve@example.com"));
     const Verified v = verify(client, foreign);
     QVERIFY2(v.result->ok(), qPrintable(v.result->error().message()));
@@ -187,7 +179,7 @@ void tst_Client::expiresAtIsReadInEveryFormat()
     Emulator emu(config);
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     const Verified v = verify(client, signUp(emu, QStringLiteral("fmt@example.com")));
     QVERIFY2(v.result->ok(), qPrintable(v.result->error().message()));
     QVERIFY(v.result->value().valid);
@@ -204,7 +196,7 @@ void tst_Client::opaqueTokensVerifyToo()
     Emulator emu(config);
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     const QString token = signUp(emu, QStringLiteral("opaque@example.com"));
     QVERIFY(!token.startsWith(QLatin1String("eyJ")));
     const Verified v = verify(client, token);
@@ -217,7 +209,7 @@ void tst_Client::wrongSecretIsRejected()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    Credentials c = credentialsFor(emu);
+    Credentials c = emulatorCredentials(emu);
     c.clientSecret = QStringLiteral("not-the-secret");
     client.setCredentials(c);
     const Verified v = verify(client, QStringLiteral("whatever-token"));
@@ -235,7 +227,7 @@ void tst_Client::tokenLifecycleWithShortTtl()
     Emulator emu(config);
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     AccessTokenManager *tokens = client.accessToken();
     tokens->setGracePeriod(1s);
     QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
@@ -271,7 +263,7 @@ void tst_Client::tokenShorterThanTheGracePeriodIsUsedForHalfItsLife()
     Emulator emu(config);
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     AccessTokenManager *tokens = client.accessToken();
     QCOMPARE(tokens->gracePeriod(), 600s);
     tokens->setAutoRefresh(true);
@@ -304,7 +296,7 @@ void tst_Client::cancelledFetchKeepsTheTokenAndDoesNotRestartAtOnce()
     Emulator emu(config);
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     AccessTokenManager *tokens = client.accessToken();
     QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
     QSignalSpy failed(tokens, &AccessTokenManager::fetchFailed);
@@ -337,7 +329,7 @@ void tst_Client::oneFetchServesFiftyConcurrentCalls()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     const QString token = signUp(emu, QStringLiteral("busy@example.com"));
     int done = 0;
     int valid = 0;
@@ -357,7 +349,7 @@ void tst_Client::revokedTokenIsReplacedAndTheCallRetried()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     const QString token = signUp(emu, QStringLiteral("revoked@example.com"));
     QVERIFY(verify(client, token).result->ok());
     const QString first = client.accessToken()->token();
@@ -380,7 +372,7 @@ void tst_Client::baseUrlWithServerPathAndTrailingSlashWorks()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    Credentials c = credentialsFor(emu);
+    Credentials c = emulatorCredentials(emu);
     c.baseUrl = QUrl(emu.baseUrl().toString() + QStringLiteral("/server/"));
     client.setCredentials(c);
     const Verified v = verify(client, signUp(emu, QStringLiteral("slash@example.com")));
@@ -394,7 +386,7 @@ void tst_Client::noSecretReachesTheLog()
     Emulator emu;
     QVERIFY(emu.listen());
     PlainKeyClient client;
-    client.setCredentials(credentialsFor(emu));
+    client.setCredentials(emulatorCredentials(emu));
     const QString token = signUp(emu, QStringLiteral("secret@example.com"));
     QVERIFY(verify(client, token).result->ok());
     QString changed = token;

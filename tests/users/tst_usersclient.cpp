@@ -3,6 +3,7 @@
 // error status the contract names (and the undocumented 429, 5xx and non-JSON answers, by
 // fault injection) must arrive as the right typed ApiError with a message that says what failed.
 
+#include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
 #include "api/accesstokenmanager.h"
@@ -32,15 +33,6 @@ using emulator::StoredPasskey;
 using emulator::StoredUser;
 
 namespace {
-
-Credentials credentialsFor(const Emulator &emu)
-{
-    Credentials c;
-    c.baseUrl = emu.baseUrl();
-    c.projectId = emu.config().projectId;
-    c.clientSecret = emu.config().clientSecret;
-    return c;
-}
 
 //! Runs one typed operation and waits for its handler.
 template <typename Op, typename... Args>
@@ -250,7 +242,7 @@ void tst_UsersClient::init()
     m_emu = std::make_unique<Emulator>();
     QVERIFY2(m_emu->listen(), qPrintable(m_emu->errorString()));
     m_client = std::make_unique<PlainKeyClient>();
-    m_client->setCredentials(credentialsFor(*m_emu));
+    m_client->setCredentials(emulatorCredentials(*m_emu));
 }
 
 void tst_UsersClient::cleanup()
@@ -1122,7 +1114,7 @@ void tst_UsersClient::wrongSecretIsCredentialsRejected()
     const StoredUser ada = *m_emu->store().userByName(QStringLiteral("ada@example.com"));
     const QString passkeyId = storedIds(m_emu->store().passkeysOf(ada.id)).first();
     const int usersBefore = m_emu->userCount();
-    Credentials c = credentialsFor(*m_emu);
+    Credentials c = emulatorCredentials(*m_emu);
     c.clientSecret = QStringLiteral("not-the-secret");
     m_client->setCredentials(c);
     QSignalSpy served(m_emu.get(), &Emulator::requestServed);
