@@ -67,6 +67,9 @@ QString ApiError::summary() const
     const QString server = m_serverMessage.isEmpty()
             ? QString()
             : QStringLiteral(": \u201c%1\u201d").arg(m_serverMessage);
+    // After PlainKey's words, so a message still reads "answered 404 Not Found: ..." first;
+    // with a staging and a production connection, the host says which one answered.
+    const QString serverAt = m_host.isEmpty() ? QString() : QStringLiteral(" (server %1)").arg(m_host);
     switch (m_kind) {
     case Kind::None:
         return {};
@@ -82,17 +85,17 @@ QString ApiError::summary() const
     case Kind::Cancelled:
         return QStringLiteral("%1 was cancelled.").arg(op);
     case Kind::CredentialsRejected:
-        return QStringLiteral("PlainKey rejected the project ID or client secret (%1)%2")
-                .arg(statusText(m_httpStatus), server);
+        return QStringLiteral("PlainKey rejected the project ID or client secret (%1)%2%3")
+                .arg(statusText(m_httpStatus), server, serverAt);
     case Kind::Unauthorized:
-        return QStringLiteral("%1 failed: PlainKey refused the access token even after fetching a new one (%2)%3")
-                .arg(op, statusText(m_httpStatus), server);
+        return QStringLiteral("%1 failed: PlainKey refused the access token even after fetching a new one (%2)%3%4")
+                .arg(op, statusText(m_httpStatus), server, serverAt);
     case Kind::HttpStatus:
-        return QStringLiteral("%1 failed: PlainKey answered %2%3")
-                .arg(op, statusText(m_httpStatus), server);
+        return QStringLiteral("%1 failed: PlainKey answered %2%3%4")
+                .arg(op, statusText(m_httpStatus), server, serverAt);
     case Kind::RateLimited:
-        return QStringLiteral("%1 failed: PlainKey is limiting the request rate (%2)%3")
-                .arg(op, statusText(m_httpStatus), server);
+        return QStringLiteral("%1 failed: PlainKey is limiting the request rate (%2)%3%4")
+                .arg(op, statusText(m_httpStatus), server, serverAt);
     case Kind::InvalidResponse:
         return QStringLiteral("%1 failed: the answer%2 is not what PlainKey sends: %3").arg(op, from, m_detail);
     case Kind::TooLarge:
