@@ -18,6 +18,25 @@ ApiError ApiError::httpStatus(int status, QString serverMessage, QString operati
     return e;
 }
 
+namespace {
+
+//! An HTTP-date (RFC 9110: "Sun, 06 Nov 1994 08:49:37 GMT"). Qt's RFC 2822 parser wants a
+//! numeric offset and rejects the "GMT" that every HTTP server writes.
+QDateTime parseHttpDate(const QByteArray &text)
+{
+    QString s = QString::fromLatin1(text).simplified();
+    for (const QLatin1String zone : {QLatin1String(" GMT"), QLatin1String(" UTC"), QLatin1String(" UT")}) {
+        if (s.endsWith(zone, Qt::CaseInsensitive)) {
+            s.chop(zone.size());
+            s += QLatin1String(" +0000");
+            break;
+        }
+    }
+    return QDateTime::fromString(s, Qt::RFC2822Date);
+}
+
+} // namespace
+
 ApiError ApiError::fromAnswer(const HttpAnswer &answer, QString operation)
 {
     ApiError e = httpStatus(answer.status, JsonReader::serverError(answer), std::move(operation));
@@ -27,7 +46,7 @@ ApiError ApiError::fromAnswer(const HttpAnswer &answer, QString operation)
     if (isNumber && seconds >= 0)
         e.m_retryAfter = seconds;
     else if (!retryAfter.isEmpty()) {
-        const QDateTime when = QDateTime::fromString(QString::fromLatin1(retryAfter), Qt::RFC2822Date);
+        const QDateTime when = parseHttpDate(retryAfter);
         if (when.isValid())
             e.m_retryAfter = int(qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when)));
     }
