@@ -82,7 +82,10 @@ QString ApiError::summary() const
 {
     const QString op = m_operation.isEmpty() ? QStringLiteral("The request") : m_operation;
     const QString where = m_host.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_host);
-    const QString from = m_host.isEmpty() ? QString() : QStringLiteral(" from %1").arg(m_host);
+    // "the answer from api.plainkey.io (200 OK)": which server answered, and that it did answer.
+    QString from = m_host.isEmpty() ? QString() : QStringLiteral(" from %1").arg(m_host);
+    if (m_httpStatus != 0)
+        from += QStringLiteral(" (%1)").arg(statusText(m_httpStatus));
     const QString server = m_serverMessage.isEmpty()
             ? QString()
             : QStringLiteral(": \u201c%1\u201d").arg(m_serverMessage);

@@ -65,15 +65,24 @@ QString describeTopLevel(const QJsonDocument &doc)
     return doc.isArray() ? QStringLiteral("an array") : doc.isObject() ? QStringLiteral("an object") : QStringLiteral("a bare value");
 }
 
+//! The error with the answer's status: "not JSON" reads differently after a 200 than after a 502.
+ApiError withStatus(ApiError error, const HttpAnswer &answer)
+{
+    error.setHttpStatus(answer.status);
+    return error;
+}
+
 } // namespace
 
 Result<QJsonObject> JsonReader::object(const HttpAnswer &answer)
 {
     const auto doc = parseBody(answer, '{');
     if (!doc)
-        return doc.error();
+        return withStatus(doc.error(), answer);
     if (!doc->isObject())
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON object, got %1").arg(describeTopLevel(doc.value())));
+        return withStatus(ApiError(ApiError::Kind::InvalidResponse,
+                                   QStringLiteral("expected a JSON object, got %1").arg(describeTopLevel(doc.value()))),
+                          answer);
     return doc->object();
 }
 
@@ -81,9 +90,11 @@ Result<QJsonArray> JsonReader::array(const HttpAnswer &answer)
 {
     const auto doc = parseBody(answer, '[');
     if (!doc)
-        return doc.error();
+        return withStatus(doc.error(), answer);
     if (!doc->isArray())
-        return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected a JSON array, got %1").arg(describeTopLevel(doc.value())));
+        return withStatus(ApiError(ApiError::Kind::InvalidResponse,
+                                   QStringLiteral("expected a JSON array, got %1").arg(describeTopLevel(doc.value()))),
+                          answer);
     return doc->array();
 }
 
