@@ -1,9 +1,12 @@
 #include "verify/verifypanel.h"
 #include "ui_verifypanel.h"
+#include "verify/verifytiming.h"
 
+#include "api/accesstokenmanager.h"
 #include "log/redactor.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
+#include "token/jwtinspector.h"
 #include "token/tokeninput.h"
 
 #include "text/wording.h"
@@ -184,7 +187,8 @@ void VerifyPanel::verify()
     m_exchangeId = 0;
     clearResult(tr("Verifying token #%1\u2026").arg(fingerprint));
     showJwt(input.token);
-    m_call = m_client->verifyToken(input.token, this, [this](const Result<VerifyResult> &result) {
+    const std::optional<QDateTime> jwtExpiry = JwtInspection::inspect(input.token).expiresAt;
+    m_call = m_client->verifyToken(input.token, this, [this, jwtExpiry](const Result<VerifyResult> &result) {
         const QList<quint64> ids = m_call ? m_call->exchangeIds() : QList<quint64>();
         m_call.clear(); // finished: it deletes itself later
         updateBusy();
@@ -199,7 +203,7 @@ void VerifyPanel::verify()
             m_verified.insert(m_verifyingFingerprint, {QDateTime::currentDateTimeUtc(), outcome});
         }
         if (result)
-            showResult(result.value());
+            showResult(result.value(), jwtExpiry);
         else
             showError(result.error());
     });
@@ -297,7 +301,7 @@ void VerifyPanel::clearResult(const QString &headline)
         w->setVisible(false);
 }
 
-void VerifyPanel::showResult(const VerifyResult &v)
+void VerifyPanel::showResult(const VerifyResult &v, const std::optional<QDateTime> &jwtExpiry)
 {
     clearResult({});
     m_result = v;
@@ -312,10 +316,8 @@ void VerifyPanel::showResult(const VerifyResult &v)
     QString advice;
     if (v.valid) {
         setHeadline(tr("\u2714 Valid: PlainKey signed this token for user %1").arg(v.userId), int(Theme::Tone::Success));
-        QString reason = tr("The person proved they hold a passkey of this user.");
-        if (v.expiresAt)
-            reason += QLatin1Char(' ') + tr("The token expires at %1 (%2).").arg(localTime(v.expiresAt->utc), describeRelative(v.expiresAt->utc, now));
-        ui->reasonLabel->setText(reason);
+        // When it expires follows, from VerifyTiming.
+        ui->reasonLabel->setText(tr("The person proved they hold a passkey of this user."));
         advice = tr("<b>Your backend should</b> accept the sign-in: find the user with this ID in its own database "
                     "(create them on their first sign-in), start its own session and answer its frontend 200. "
                     "Keep the user ID, not the token.");
@@ -326,6 +328,10 @@ void VerifyPanel::showResult(const VerifyResult &v)
         advice = tr("<b>Your backend should</b> answer its frontend <b>401 Unauthorized</b> and have the person sign in "
                     "again. It must not look up or create a user from this token.");
     }
+    // When it expires or expired, and whether this computer's and PlainKey's clocks disagree.
+    const VerifyTiming timing = VerifyTiming::describe(v, jwtExpiry, m_client ? m_client->accessToken()->clockSkew() : std::nullopt, now);
+    if (!timing.text.isEmpty())
+        ui->reasonLabel->setText(ui->reasonLabel->text() + QLatin1Char(' ') + timing.text);
     ui->reasonLabel->setVisible(true);
     ui->adviceLabel->setText(advice);
     ui->adviceLabel->setVisible(true);

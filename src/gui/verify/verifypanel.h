@@ -75,7 +75,8 @@ private:
     void updateInput();
     void updateBusy();
     void clearResult(const QString &headline);
-    void showResult(const VerifyResult &result);
+    //! \a jwtExpiry: the verified token's own exp claim, decoded locally, when it has one.
+    void showResult(const VerifyResult &result, const std::optional<QDateTime> &jwtExpiry);
     void showError(const ApiError &error);
     void setHeadline(const QString &text, int tone);
     void showJwt(const QString &token);
