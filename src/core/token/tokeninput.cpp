@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace plainkey {
 
@@ -40,15 +41,21 @@ TokenInput TokenInput::normalize(const QString &raw)
             v = o.value(QLatin1String("authenticationToken")).toObject().value(QLatin1String("token"));
         if (!v.isString())
             v = o.value(QLatin1String("authenticationToken"));
-        if (v.isString()) {
-            s = v.toString().trimmed();
-            out.notices.append(QStringLiteral("Took the token out of the pasted JSON."));
+        if (!v.isString()) {
+            // No token starts with a brace: passing the JSON on as one would only earn a 401.
+            out.problem = QStringLiteral("That looks like JSON without a \u201ctoken\u201d field: paste the token itself.");
+            return out;
         }
+        s = v.toString().trimmed();
+        out.notices.append(QStringLiteral("Took the token out of the pasted JSON."));
     }
     if (stripQuotes(s))
         out.notices.append(QStringLiteral("Removed the quotes around the token."));
-    if (s.startsWith(QLatin1String("bearer "), Qt::CaseInsensitive)) {
-        s = s.mid(7).trimmed();
+    // The scheme ends at any whitespace (a tab or line break when copied from a table or a
+    // wrapped header), or at the end: "Bearer" alone is the scheme without its token.
+    static const QRegularExpression bearer(QStringLiteral("^bearer(\\s+|$)"), QRegularExpression::CaseInsensitiveOption);
+    if (const auto m = bearer.match(s); m.hasMatch()) {
+        s = s.mid(m.capturedEnd()).trimmed();
         out.notices.append(QStringLiteral("Removed the \u201cBearer\u201d prefix: paste the token alone."));
         if (stripQuotes(s))
             out.notices.append(QStringLiteral("Removed the quotes around the token."));
