@@ -136,21 +136,26 @@ void TestJsonReader::truncatedJsonSaysWhereItBroke_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("wantArray");
-    QTest::newRow("cut after key") << QByteArray(R"({"valid":)") << false;
-    QTest::newRow("cut in string") << QByteArray(R"({"id":"usr_)") << false;
-    QTest::newRow("missing brace") << QByteArray(R"({"id":"usr_1")") << false;
-    QTest::newRow("trailing comma") << QByteArray(R"({"id":"usr_1",})") << false;
-    QTest::newRow("array cut") << QByteArray(R"([{"id":"a"},{"id")") << true;
-    QTest::newRow("single quotes") << QByteArray("{'id':'a'}") << false;
+    QTest::addColumn<bool>("cutOff");
+    QTest::newRow("cut after key") << QByteArray(R"({"valid":)") << false << true;
+    QTest::newRow("cut after key, newline") << QByteArray("{\"valid\":\r\n") << false << true;
+    QTest::newRow("cut in string") << QByteArray(R"({"id":"usr_)") << false << true;
+    QTest::newRow("missing brace") << QByteArray(R"({"id":"usr_1")") << false << true;
+    QTest::newRow("array cut") << QByteArray(R"([{"id":"a"},{"id")") << true << true;
+    QTest::newRow("trailing comma") << QByteArray(R"({"id":"usr_1",})") << false << false;
+    QTest::newRow("single quotes") << QByteArray("{'id':'a'}") << false << false;
+    QTest::newRow("garbage after value") << QByteArray(R"({"id":"a"} trailing)") << false << false;
 }
 
 void TestJsonReader::truncatedJsonSaysWhereItBroke()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, wantArray);
+    QFETCH(bool, cutOff);
     const ApiError e = wantArray ? JsonReader::array(answer(body)).error() : JsonReader::object(answer(body)).error();
     QCOMPARE(e.kind(), ApiError::Kind::InvalidResponse);
     QVERIFY2(e.detail().startsWith(QLatin1String("the JSON is broken at byte ")), qPrintable(e.detail()));
+    QVERIFY2(e.detail().contains(QLatin1String("may have been cut off")) == cutOff, qPrintable(e.detail()));
 }
 
 void TestJsonReader::utf8ByteOrderMarkIsAccepted()

@@ -46,6 +46,31 @@ QString JsonReader::describeBody(const HttpAnswer &answer)
 
 namespace {
 
+//! True when \a json ends inside a string or with brackets still open.
+bool looksCutOff(const QByteArray &json)
+{
+    qsizetype depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : json) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return inString || depth > 0;
+}
+
 //! The body as a JSON document, or an InvalidResponse error that says what came instead.
 Result<QJsonDocument> parseBody(const HttpAnswer &answer, char opening)
 {
@@ -53,16 +78,33 @@ Result<QJsonDocument> parseBody(const HttpAnswer &answer, char opening)
     const QJsonDocument doc = QJsonDocument::fromJson(answer.body, &err);
     if (err.error == QJsonParseError::NoError)
         return doc;
-    if (answer.body.trimmed().startsWith(opening))
+    const QByteArray trimmed = answer.body.trimmed();
+    const QString wanted = opening == '[' ? QStringLiteral("a JSON array") : QStringLiteral("a JSON object");
+    if (trimmed.startsWith(opening)) {
+        if (err.error == QJsonParseError::DeepNesting)
+            return ApiError(ApiError::Kind::InvalidResponse,
+                            QStringLiteral("the JSON is nested too deeply to read (%1 at byte %2)").arg(err.errorString()).arg(err.offset));
+        // Only unclosed brackets or an unclosed string point at a cut-off answer; a stray comma
+        // in a complete body is a server writing broken JSON (Qt's error codes do not tell them apart).
+        const bool ranOut = looksCutOff(trimmed);
         return ApiError(ApiError::Kind::InvalidResponse,
-                        QStringLiteral("the JSON is broken at byte %1 (%2); the answer may have been cut off")
-                                .arg(err.offset).arg(err.errorString()));
+                        QStringLiteral("the JSON is broken at byte %1 (%2)%3")
+                                .arg(err.offset)
+                                .arg(err.errorString(), ranOut ? QStringLiteral("; the answer may have been cut off") : QString()));
+    }
+    // Qt reads only objects and arrays at the top; "null" or "\"ok\"" is still JSON, just not the promised shape.
+    if (!trimmed.isEmpty() && !trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+        QJsonParseError scalarErr{};
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + trimmed + ']', &scalarErr);
+        if (scalarErr.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+            return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected %1, got a bare value").arg(wanted));
+    }
     return ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("expected JSON, got %1").arg(JsonReader::describeBody(answer)));
 }
 
 QString describeTopLevel(const QJsonDocument &doc)
 {
-    return doc.isArray() ? QStringLiteral("an array") : doc.isObject() ? QStringLiteral("an object") : QStringLiteral("a bare value");
+    return doc.isArray() ? QStringLiteral("an array") : QStringLiteral("an object");
 }
 
 //! The error with the answer's status: "not JSON" reads differently after a 200 than after a 502.
