@@ -52,6 +52,8 @@ private slots:
     void updateOfADroppedExchangeDoesNothing();
     void longResponseBodyIsCutAndFlagged();
     void responseBodyAtTheLimitIsKeptWhole();
+    void longRequestBodyIsCutAndFlagged();
+    void negativeBodyLimitKeepsNothingButFlagsIt();
     void clearEmptiesAndSignalsOnce();
     void clearOfAnEmptyLogSignalsNothing();
     void idsKeepRisingAfterClear();
@@ -289,6 +291,32 @@ void TestExchangeLog::responseBodyAtTheLimitIsKeptWhole()
     log.update(id, [](Exchange &e) { e.responseBody = "0123456789"; });
     QCOMPARE(log.at(0).responseBody, QByteArray("0123456789"));
     QVERIFY(!log.at(0).responseBodyTruncated);
+}
+
+void TestExchangeLog::longRequestBodyIsCutAndFlagged()
+{
+    // A cut request body that is not flagged would be exported (cURL, HAR) as if it were
+    // the whole request: the copy would send something else than the original did.
+    ExchangeLog log;
+    log.setMaxBodyBytes(8);
+    log.append(make(QStringLiteral("bulk create"), R"({"users":[{"userName":"a"}]})"));
+    QCOMPARE(log.at(0).requestBody, QByteArray(R"({"users")"));
+    QVERIFY(log.at(0).requestBodyTruncated);
+    QVERIFY(!log.at(0).responseBodyTruncated);
+
+    log.append(make(QStringLiteral("small"), "12345678"));
+    QCOMPARE(log.at(1).requestBody, QByteArray("12345678"));
+    QVERIFY(!log.at(1).requestBodyTruncated);
+}
+
+void TestExchangeLog::negativeBodyLimitKeepsNothingButFlagsIt()
+{
+    ExchangeLog log;
+    log.setMaxBodyBytes(-1);
+    QCOMPARE(log.maxBodyBytes(), qsizetype(0));
+    log.append(make(QStringLiteral("x"), "body"));
+    QCOMPARE(log.at(0).requestBody, QByteArray());
+    QVERIFY(log.at(0).requestBodyTruncated);
 }
 
 void TestExchangeLog::clearEmptiesAndSignalsOnce()

@@ -26,6 +26,7 @@ struct Exchange
     QString url; //!< redacted
     HttpHeaders requestHeaders;
     QByteArray requestBody;
+    bool requestBodyTruncated = false; //!< requestBody is only the start of what was sent
     QDateTime startedAt; //!< UTC
     qint64 durationMs = -1;
     int status = 0;

@@ -44,6 +44,8 @@ quint64 ExchangeLog::append(Exchange exchange)
     exchange.id = m_nextId++;
     bool cut = false;
     exchange.requestBody = capBody(exchange.requestBody, &cut);
+    if (cut)
+        exchange.requestBodyTruncated = true;
     const int index = size();
     emit exchangeAboutToBeAppended(index);
     m_entries.push_back(std::move(exchange));

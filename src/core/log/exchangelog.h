@@ -22,7 +22,7 @@ public:
     void setCapacity(int capacity);
     //! Largest body kept per request or response; longer ones are cut and flagged. Default 256 KiB.
     qsizetype maxBodyBytes() const { return m_maxBodyBytes; }
-    void setMaxBodyBytes(qsizetype bytes) { m_maxBodyBytes = bytes; }
+    void setMaxBodyBytes(qsizetype bytes) { m_maxBodyBytes = qMax<qsizetype>(0, bytes); }
 
     int size() const { return int(m_entries.size()); }
     const Exchange &at(int index) const { return m_entries[size_t(index)]; }
