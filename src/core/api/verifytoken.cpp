@@ -3,6 +3,7 @@
 #include "api/jsonreader.h"
 
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace plainkey {
 
@@ -53,12 +54,19 @@ Result<VerifyResult> VerifyToken::read(const HttpAnswer &answer)
 QString VerifyResult::explainReason(const QString &error)
 {
     const QString e = error.toLower();
+    // Whole words: "refused" and "focused" contain "used" but say nothing about a second use.
+    static const QRegularExpression used(QStringLiteral("\\b(used|reused)\\b"));
+    const bool aboutUser = e.contains(QLatin1String("user"));
     if (e.contains(QLatin1String("expir")))
         return QStringLiteral("The token is past its expiry. Tokens are short-lived: the frontend should send it to the backend right after sign-in. If it expired just now, also check the clocks.");
-    if (e.contains(QLatin1String("used")) || e.contains(QLatin1String("consumed")) || e.contains(QLatin1String("replay")))
+    if (e.contains(used) || e.contains(QLatin1String("consumed")) || e.contains(QLatin1String("replay")))
         return QStringLiteral("The token was verified before. Tokens may be single use: verify once and keep the backend's own session.");
     if (e.contains(QLatin1String("project")))
         return QStringLiteral("The token belongs to another PlainKey project: check the frontend's project ID against this one.");
+    // Before the generic "not found"/"unknown": "User not found" is about the user, not the token.
+    if (aboutUser && (e.contains(QLatin1String("not found")) || e.contains(QLatin1String("unknown"))
+                      || e.contains(QLatin1String("exist")) || e.contains(QLatin1String("deleted"))))
+        return QStringLiteral("The user the token was issued to no longer exists.");
     if (e.contains(QLatin1String("signature")) || e.contains(QLatin1String("malformed")) || e.contains(QLatin1String("invalid"))
         || e.contains(QLatin1String("forged")) || e.contains(QLatin1String("not found")) || e.contains(QLatin1String("unknown")))
         return QStringLiteral("PlainKey does not recognise this token: it was changed, cut off when copied, or never issued by PlainKey.");
