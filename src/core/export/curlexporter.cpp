@@ -71,8 +71,17 @@ QString CurlExporter::toCurl(const Exchange &e)
     QStringList vars;
     QStringList lines;
     QString first = QStringLiteral("curl -sS -i");
-    if (e.method != "GET")
-        first += QStringLiteral(" -X %1").arg(QString::fromLatin1(e.method));
+    // An empty method is a GET; anything else goes as one quoted word, whatever it contains.
+    const QByteArray method = e.method.isEmpty() ? QByteArray("GET") : e.method;
+    if (method != "GET") {
+        static const QRegularExpression plainWord(QStringLiteral("^[A-Za-z]+$"));
+        const QString m = QString::fromUtf8(method);
+        first += QStringLiteral(" -X ") + (plainWord.match(m).hasMatch() ? m : shellWord(m));
+    }
+    // curl expands [1-3] and {a,b} in a URL into several requests.
+    static const QRegularExpression globChars(QStringLiteral("[\\[\\]{}]"));
+    if (e.url.contains(globChars))
+        first += QStringLiteral(" -g");
     first += QLatin1Char(' ') + shellWord(e.url, &vars);
     lines.append(first);
 
@@ -90,8 +99,18 @@ QString CurlExporter::toCurl(const Exchange &e)
             // environment needs no escaping of its own.
             for (const QByteArray &pair : e.requestBody.split('&')) {
                 const int eq = pair.indexOf('=');
-                const QString name = QUrl::fromPercentEncoding(eq < 0 ? pair : pair.left(eq));
-                QByteArray raw = eq < 0 ? QByteArray() : pair.mid(eq + 1);
+                if (eq <= 0) {
+                    // --data-urlencode reads "value" and "=value" as a value without a name:
+                    // such a pair goes as it was recorded.
+                    lines.append(QStringLiteral("--data-raw %1").arg(shellWord(QString::fromUtf8(pair), &vars)));
+                    continue;
+                }
+                // curl takes the name as already encoded, and "name@file" as a file to send:
+                // the name stays encoded, with any '@' encoded too.
+                QByteArray encodedName = pair.left(eq);
+                encodedName.replace('@', "%40");
+                const QString name = QString::fromUtf8(encodedName);
+                QByteArray raw = pair.mid(eq + 1);
                 raw.replace('+', ' ');
                 const QString value = raw.startsWith("[redacted ") ? QString::fromUtf8(raw) : QUrl::fromPercentEncoding(raw);
                 lines.append(QStringLiteral("--data-urlencode %1").arg(shellWord(name + QLatin1Char('=') + value, &vars)));
@@ -101,6 +120,10 @@ QString CurlExporter::toCurl(const Exchange &e)
         }
     }
     QString out;
+    if (e.requestBodyTruncated) {
+        out += QStringLiteral("# The request body was cut in the log after %1 bytes: this command sends only that part.\n")
+                       .arg(e.requestBody.size());
+    }
     if (!vars.isEmpty()) {
         out += QStringLiteral("# Secrets are read from the environment: set %1 first%2\n")
                        .arg(vars.join(QLatin1String(", ")),
