@@ -391,6 +391,14 @@ void TestHarExporter::binaryResponseBodyIsBase64()
                                      .value(QLatin1String("response")).toObject().value(QLatin1String("content")).toObject();
     QVERIFY(!text.contains(QLatin1String("encoding")));
     QCOMPARE(text.value(QLatin1String("text")).toString(), QStringLiteral("{\"userName\":\"Zoë\"}"));
+
+    // Cut in the log inside the "ë": still text, without the unfinished character.
+    x.responseBody = QByteArray("{\"userName\":\"Zo\xc3", 16);
+    x.responseBodyTruncated = true;
+    const QJsonObject cut = entry(parse(HarExporter::toHar({x}, QStringLiteral("1"))), 0)
+                                    .value(QLatin1String("response")).toObject().value(QLatin1String("content")).toObject();
+    QVERIFY(!cut.contains(QLatin1String("encoding")));
+    QCOMPARE(cut.value(QLatin1String("text")).toString(), QStringLiteral("{\"userName\":\"Zo"));
 }
 
 void TestHarExporter::cutBodiesAreSaid()
