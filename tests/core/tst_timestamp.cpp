@@ -6,6 +6,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <ctime>
+#include <limits>
+
 using namespace plainkey;
 
 namespace {
@@ -29,6 +32,8 @@ private slots:
     void refusesGarbage_data();
     void refusesGarbage();
     void resultIsAlwaysUtc();
+    void offsetlessTimeIsUtcWhateverTheLocalZone_data();
+    void offsetlessTimeIsUtcWhateverTheLocalZone();
     void formatNames();
     void describeDuration_data();
     void describeDuration();
@@ -151,6 +156,41 @@ void TestTimestamp::resultIsAlwaysUtc()
     }
 }
 
+void TestTimestamp::offsetlessTimeIsUtcWhateverTheLocalZone_data()
+{
+    QTest::addColumn<QByteArray>("zone");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QDateTime>("expected");
+    // 02:30 on these days does not exist on a Berlin or New York wall clock (spring forward):
+    // read as local time first, it is invalid, and the timestamp was refused.
+    QTest::newRow("Berlin gap") << QByteArray("Europe/Berlin") << "2024-03-31T02:30:00" << utc(2024, 3, 31, 2, 30);
+    QTest::newRow("Berlin gap, fraction") << QByteArray("Europe/Berlin") << "2024-03-31T02:30:00.250" << utc(2024, 3, 31, 2, 30, 0, 250);
+    QTest::newRow("New York gap") << QByteArray("America/New_York") << "2024-03-10T02:15:00" << utc(2024, 3, 10, 2, 15);
+    // 02:30 happens twice in Berlin on this day (fall back): it must still be one UTC moment.
+    QTest::newRow("Berlin overlap") << QByteArray("Europe/Berlin") << "2024-10-27T02:30:00" << utc(2024, 10, 27, 2, 30);
+    QTest::newRow("Berlin, ordinary day") << QByteArray("Europe/Berlin") << "2024-05-01T12:00:00" << utc(2024, 5, 1, 12);
+}
+
+void TestTimestamp::offsetlessTimeIsUtcWhateverTheLocalZone()
+{
+    QFETCH(QByteArray, zone);
+    QFETCH(QString, text);
+    QFETCH(QDateTime, expected);
+    const QByteArray saved = qgetenv("TZ");
+    const bool hadTz = qEnvironmentVariableIsSet("TZ");
+    qputenv("TZ", zone);
+    tzset();
+    const auto t = Timestamp::parse(text);
+    if (hadTz)
+        qputenv("TZ", saved);
+    else
+        qunsetenv("TZ");
+    tzset();
+    QVERIFY2(t.has_value(), qPrintable(text));
+    QCOMPARE(t->utc, expected);
+    QCOMPARE(t->format, Timestamp::Format::Iso8601);
+}
+
 void TestTimestamp::formatNames()
 {
     QCOMPARE(Timestamp::formatName(Timestamp::Format::EpochSeconds), QStringLiteral("epoch seconds"));
@@ -172,6 +212,9 @@ void TestTimestamp::describeDuration_data()
     QTest::newRow("1 day") << qint64(86400) << "1 d";
     QTest::newRow("3 d 4 h") << qint64(3 * 86400 + 4 * 3600 + 59) << "3 d 4 h";
     QTest::newRow("far") << qint64(10000) * 86400 << "10000 d";
+    // Its magnitude does not fit in a qint64: std::llabs of it is undefined.
+    QTest::newRow("most negative") << std::numeric_limits<qint64>::min() << "106751991167300 d 15 h";
+    QTest::newRow("largest") << std::numeric_limits<qint64>::max() << "106751991167300 d 15 h";
 }
 
 void TestTimestamp::describeDuration()
