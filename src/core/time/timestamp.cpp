@@ -46,12 +46,18 @@ std::optional<Timestamp> Timestamp::parse(const QString &text)
     if (isNumber)
         return fromNumber(v);
     QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(s, Qt::ISODate);
+    if (!dt.isValid() || dt.timeSpec() == Qt::LocalTime) {
+        // No offset written: PlainKey's servers speak UTC. Read it as UTC from the start: as a
+        // local wall-clock time it may not exist (a DST gap makes it invalid) or exist twice.
+        dt = QDateTime::fromString(s + QLatin1Char('Z'), Qt::ISODateWithMs);
+        if (!dt.isValid() && s.size() == 10) {
+            const QDate date = QDate::fromString(s, Qt::ISODate);
+            if (date.isValid())
+                dt = QDateTime(date, QTime(0, 0), Qt::UTC);
+        }
+    }
     if (!dt.isValid())
         return std::nullopt;
-    if (dt.timeSpec() == Qt::LocalTime && !s.endsWith(QLatin1Char('Z')))
-        dt.setTimeSpec(Qt::UTC); // no offset written: PlainKey's servers speak UTC
     Timestamp t;
     t.format = Format::Iso8601;
     t.utc = dt.toUTC();
@@ -68,13 +74,14 @@ QString Timestamp::formatName(Format format)
     return {};
 }
 
-QString describeDuration(qint64 seconds)
+QString describeDuration(qint64 signedSeconds)
 {
-    seconds = std::llabs(seconds);
-    const qint64 days = seconds / 86400;
-    const qint64 hours = (seconds % 86400) / 3600;
-    const qint64 minutes = (seconds % 3600) / 60;
-    const qint64 secs = seconds % 60;
+    // Unsigned, because the magnitude of the most negative qint64 does not fit in a qint64.
+    const quint64 seconds = signedSeconds < 0 ? 0 - quint64(signedSeconds) : quint64(signedSeconds);
+    const quint64 days = seconds / 86400;
+    const quint64 hours = (seconds % 86400) / 3600;
+    const quint64 minutes = (seconds % 3600) / 60;
+    const quint64 secs = seconds % 60;
     if (days > 0)
         return hours > 0 ? QStringLiteral("%1 d %2 h").arg(days).arg(hours) : QStringLiteral("%1 d").arg(days);
     if (hours > 0)
