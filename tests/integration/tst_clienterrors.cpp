@@ -107,9 +107,9 @@ void tst_ClientErrors::verifyFailureIsReportedByKind_data()
     QTest::newRow("reset") << "reset" << int(K::Network) << 0 << "closed the connection" << int(O::Failed);
     QTest::newRow("truncated") << "truncated" << int(K::Network) << 0 << "before the answer was complete" << int(O::Failed);
     QTest::newRow("gateway html") << "html502" << int(K::HttpStatus) << 502 << "titled \u201c502 Bad Gateway\u201d" << int(O::ServerError);
-    QTest::newRow("html with 200") << "html200" << int(K::InvalidResponse) << 0 << "HTML page" << int(O::Success);
-    QTest::newRow("empty 200") << "empty200" << int(K::InvalidResponse) << 0 << "empty body" << int(O::Success);
-    QTest::newRow("cut JSON") << "cutjson" << int(K::InvalidResponse) << 0 << "cut off" << int(O::Success);
+    QTest::newRow("html with 200") << "html200" << int(K::InvalidResponse) << 200 << "HTML page" << int(O::Success);
+    QTest::newRow("empty 200") << "empty200" << int(K::InvalidResponse) << 200 << "empty body" << int(O::Success);
+    QTest::newRow("cut JSON") << "cutjson" << int(K::InvalidResponse) << 200 << "cut off" << int(O::Success);
     QTest::newRow("wrong shape") << "shape" << int(K::InvalidResponse) << 0 << "valid (expected boolean, got string)" << int(O::Success);
     QTest::newRow("server error") << "500" << int(K::HttpStatus) << 500 << "\u201cdatabase unavailable\u201d" << int(O::ServerError);
     QTest::newRow("rate limited") << "429" << int(K::RateLimited) << 429 << "Wait 7 s" << int(O::ClientError);

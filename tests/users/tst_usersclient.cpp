@@ -1253,7 +1253,7 @@ void tst_UsersClient::answersThatAreNotJson_data()
     QTest::addColumn<QString>("detail");
     QTest::newRow("HTML gateway page") << QStringLiteral("html") << int(ApiError::Kind::HttpStatus) << 502
                                        << QStringLiteral("not JSON: an HTML page (text/html, ");
-    QTest::newRow("empty 200") << QStringLiteral("empty") << int(ApiError::Kind::InvalidResponse) << 0 << QStringLiteral("expected JSON, got an empty body");
+    QTest::newRow("empty 200") << QStringLiteral("empty") << int(ApiError::Kind::InvalidResponse) << 200 << QStringLiteral("expected JSON, got an empty body");
     QTest::newRow("cut off") << QStringLiteral("truncated") << int(ApiError::Kind::Network) << 0
                              << QStringLiteral("the connection closed before the answer was complete");
     QTest::newRow("reset") << QStringLiteral("reset") << int(ApiError::Kind::Network) << 0 << QString();
