@@ -1,7 +1,9 @@
 #include "users/importrowmodel.h"
 
+#include "theme/theme.h"
+
 #include <QBrush>
-#include <QColor>
+#include <QGuiApplication>
 
 namespace plainkey::gui {
 
@@ -63,10 +65,11 @@ QVariant ImportRowModel::data(const QModelIndex &index, int role) const
         return r.message.isEmpty() ? QVariant() : QVariant(r.message);
     if (role == Qt::ForegroundRole && index.column() == Status) {
         switch (r.status) {
-        case ImportRow::Status::Created: return QBrush(QColor(0x1b, 0x7f, 0x3b));
+        // The theme's colours, readable on the light and the dark palette alike.
+        case ImportRow::Status::Created: return QBrush(Theme::color(Theme::Tone::Success, QGuiApplication::palette()));
         case ImportRow::Status::Failed:
-        case ImportRow::Status::Invalid: return QBrush(QColor(0xb0, 0x1e, 0x1e));
-        case ImportRow::Status::Uncertain: return QBrush(QColor(0x9a, 0x67, 0x00));
+        case ImportRow::Status::Invalid: return QBrush(Theme::color(Theme::Tone::Error, QGuiApplication::palette()));
+        case ImportRow::Status::Uncertain: return QBrush(Theme::color(Theme::Tone::Warning, QGuiApplication::palette()));
         case ImportRow::Status::Pending: return {};
         }
     }

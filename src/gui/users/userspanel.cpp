@@ -2,6 +2,7 @@
 
 #include "api/plainkeyclient.h"
 #include "net/transport.h"
+#include "theme/theme.h"
 #include "users/aaguidcatalog.h"
 #include "users/importusersdialog.h"
 #include "users/passkeylabeldialog.h"
@@ -600,21 +601,21 @@ QString UsersPanel::userText(const User &user) const
 
 void UsersPanel::showStatus(const QString &text)
 {
-    m_ui->statusLabel->setStyleSheet(QString());
+    Theme::clearTextTone(m_ui->statusLabel);
     m_ui->statusLabel->setText(text);
     emit statusMessage(text, kStatusTimeoutMs);
 }
 
 void UsersPanel::showError(const ApiError &error)
 {
-    m_ui->statusLabel->setStyleSheet(QStringLiteral("color: #b01e1e;"));
+    Theme::setTextTone(m_ui->statusLabel, Theme::Tone::Error);
     m_ui->statusLabel->setText(error.message());
     emit statusMessage(error.summary(), kErrorTimeoutMs);
 }
 
 void UsersPanel::showRefusal(const QString &text)
 {
-    m_ui->statusLabel->setStyleSheet(QStringLiteral("color: #b01e1e;"));
+    Theme::setTextTone(m_ui->statusLabel, Theme::Tone::Error);
     m_ui->statusLabel->setText(text);
     emit statusMessage(text, kErrorTimeoutMs);
 }
