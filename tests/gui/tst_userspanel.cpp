@@ -213,10 +213,12 @@ struct Fixture
     bool idle() { return QTest::qWaitFor([&] { return !panel.isBusy(); }, 15000); }
 
     //! Finds \a what through the find field, as a person would, and waits for the passkeys.
-    bool find(const QString &what, bool byId = false)
+    bool find(const QString &what, bool byId = false) { return findAs(what, byId ? 1 : 0); }
+    //! \a kind: the find combo's entry (0 user name, 1 user ID, 2 passkey ID).
+    bool findAs(const QString &what, int kind)
     {
         QSignalSpy loaded(&panel, &UsersPanel::passkeysLoaded);
-        child<QComboBox>("findKindCombo")->setCurrentIndex(byId ? 1 : 0);
+        child<QComboBox>("findKindCombo")->setCurrentIndex(kind);
         child<QLineEdit>("findEdit")->setText(what);
         button("findButton")->click();
         return idle() && (loaded.count() > 0 || loaded.wait(15000));
@@ -272,6 +274,7 @@ private slots:
     void initTestCase();
     void findsAUserByNameAndById();
     void saysClearlyWhyAUserIsNotShown();
+    void findsAPasskeyAndItsOwnerByPasskeyId();
     void showsTheUserOfAVerifiedTokenInOneClick();
     void passkeyTableShowsEveryField();
     void relabelsAPasskey();
@@ -338,6 +341,37 @@ void tst_UsersPanel::findsAUserByNameAndById()
     QVERIFY(!f.panel.currentUser()->userName);
     QVERIFY(f.text("userNameValue").startsWith(QStringLiteral("(none")));
     QCOMPARE(f.panel.passkeyModel()->rowCount(), 1);
+}
+
+void tst_UsersPanel::findsAPasskeyAndItsOwnerByPasskeyId()
+{
+    // A credential ID from a server log: the passkey (GET /credential/{id}), then its owner
+    // with the passkey selected.
+    Fixture f;
+    QVERIFY(f.find(QStringLiteral("ada@example.com")));
+    const QString adaId = f.panel.currentUser()->id;
+    QCOMPARE(f.panel.passkeyModel()->rowCount(), 2);
+    const QString second = f.passkeysView()->model()->index(1, 0).data(PasskeyTableModel::PasskeyIdRole).toString();
+    QVERIFY(!second.isEmpty());
+    QVERIFY(f.find(QStringLiteral("grace@example.com")));
+
+    QVERIFY(f.findAs(QStringLiteral(" %1 ").arg(second), 2));
+    QCOMPARE(f.panel.currentUser()->id, adaId);
+    const QModelIndexList selected = f.passkeysView()->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(PasskeyTableModel::PasskeyIdRole).toString(), second);
+    QVERIFY2(f.text("statusLabel").contains(second), qPrintable(f.text("statusLabel")));
+    QVERIFY(f.child<QLineEdit>("findEdit")->placeholderText().contains(QStringLiteral("passkey"), Qt::CaseInsensitive));
+
+    // An unknown passkey ID: PlainKey's 404 in words, and nobody shown.
+    const int before = f.exchanges();
+    f.child<QLineEdit>("findEdit")->setText(QStringLiteral("cred_does_not_exist"));
+    f.button("findButton")->click();
+    QVERIFY(f.idle());
+    QVERIFY(f.exchanges() > before);
+    QVERIFY(!f.panel.currentUser());
+    QVERIFY2(f.text("statusLabel").contains(QStringLiteral("cred_does_not_exist")), qPrintable(f.text("statusLabel")));
+    QVERIFY(f.text("statusLabel").contains(QStringLiteral("404")));
 }
 
 void tst_UsersPanel::saysClearlyWhyAUserIsNotShown()

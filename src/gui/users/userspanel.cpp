@@ -22,6 +22,9 @@
 #include <QShortcut>
 #include <QSortFilterProxyModel>
 
+#include <algorithm>
+#include <utility>
+
 namespace plainkey::gui {
 
 namespace {
@@ -103,6 +106,9 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &UsersPanel::updateDetails);
 
+    connect(m_ui->findKindCombo, &QComboBox::currentIndexChanged, this, &UsersPanel::updateFindPlaceholder);
+    updateFindPlaceholder();
+
     setUser(std::nullopt);
     updateLock();
 }
@@ -113,6 +119,7 @@ UsersPanel::~UsersPanel() = default;
 
 void UsersPanel::showUser(const QString &userId)
 {
+    m_passkeyToSelect.clear();
     m_ui->findKindCombo->setCurrentIndex(1);
     m_ui->findEdit->setText(userId);
     findUser(UserIdentifier::byId(userId.trimmed()));
@@ -126,12 +133,49 @@ void UsersPanel::focusFind()
 
 void UsersPanel::find()
 {
+    m_passkeyToSelect.clear();
     const QString text = m_ui->findEdit->text().trimmed();
     if (text.isEmpty()) {
-        showRefusal(tr("Enter a user name or a user ID to find."));
+        showRefusal(tr("Enter a user name, a user ID or a passkey ID to find."));
         return;
     }
-    findUser(m_ui->findKindCombo->currentIndex() == 1 ? UserIdentifier::byId(text) : UserIdentifier::byName(text));
+    switch (m_ui->findKindCombo->currentIndex()) {
+    case 1: findUser(UserIdentifier::byId(text)); break;
+    case 2: findPasskey(text); break;
+    default: findUser(UserIdentifier::byName(text)); break;
+    }
+}
+
+void UsersPanel::updateFindPlaceholder()
+{
+    static const char *const placeholders[] = {QT_TR_NOOP("User name, e.g. ada@example.com"), QT_TR_NOOP("User ID"),
+                                               QT_TR_NOOP("Passkey (credential) ID, e.g. from a server log")};
+    const int kind = std::clamp(m_ui->findKindCombo->currentIndex(), 0, 2);
+    m_ui->findEdit->setPlaceholderText(tr(placeholders[kind]));
+}
+
+void UsersPanel::findPasskey(const QString &passkeyId)
+{
+    if (m_lookup)
+        m_lookup->cancel();
+    const quint64 serial = ++m_serial;
+    beginBusy();
+    showStatus(tr("Looking up passkey %1\u2026").arg(passkeyId));
+    m_client->call<GetPasskey>(this, [this, serial](const Result<Passkey> &result) {
+        endBusy();
+        if (serial != m_serial)
+            return;
+        if (!result) {
+            if (result.error().kind() != ApiError::Kind::Cancelled) {
+                setUser(std::nullopt);
+                showError(result.error());
+            }
+            return;
+        }
+        // Its owner next, with this passkey selected once the list is in.
+        m_passkeyToSelect = result->id;
+        findUser(UserIdentifier::byId(result->userId));
+    }, passkeyId);
 }
 
 void UsersPanel::findUser(const UserIdentifier &who)
@@ -208,6 +252,11 @@ void UsersPanel::loadPasskeys()
         }
         m_passkeysLoaded = true;
         m_model->setPasskeys(result.value());
+        if (!m_passkeyToSelect.isEmpty()) {
+            const QString wanted = std::exchange(m_passkeyToSelect, QString());
+            if (selectPasskey(wanted))
+                showStatus(tr("Showing passkey %1 of %2.").arg(wanted, userText(*m_user)));
+        }
         // Sizing to contents reads every row: fine for a few hundred, skipped beyond.
         if (result->size() <= 500)
             m_ui->passkeysView->resizeColumnsToContents();

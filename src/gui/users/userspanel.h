@@ -99,7 +99,12 @@ private:
     void endBusy();
     QString userText(const User &user) const;
 
+    void findPasskey(const QString &passkeyId);
+    void updateFindPlaceholder();
+
     std::unique_ptr<Ui::UsersPanel> m_ui;
+    //! A passkey to select once its owner's passkeys are listed (find by passkey ID).
+    QString m_passkeyToSelect;
     PlainKeyClient *m_client;
     PasskeyTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
