@@ -64,6 +64,29 @@ int countPath(const ExchangeLog &log, const QString &path)
     return n;
 }
 
+//! A client on an emulator whose access tokens live \a ttl, counting the tokens it receives.
+struct ShortLivedTokens
+{
+    static EmulatorConfig configWith(std::chrono::seconds ttl)
+    {
+        EmulatorConfig config;
+        config.accessTokenTtl = ttl;
+        return config;
+    }
+    explicit ShortLivedTokens(std::chrono::seconds ttl) : emu(configWith(ttl))
+    {
+        listening = emu.listen();
+        client.setCredentials(emulatorCredentials(emu));
+    }
+    int tokenFetches() const { return countPath(*client.exchangeLog(), QStringLiteral("/access-token")); }
+
+    Emulator emu;
+    bool listening = false;
+    PlainKeyClient client;
+    AccessTokenManager *tokens = client.accessToken();
+    QSignalSpy refreshed{tokens, &AccessTokenManager::tokenRefreshed};
+};
+
 } // namespace
 
 class tst_Client : public QObject
@@ -222,15 +245,10 @@ void tst_Client::wrongSecretIsRejected()
 
 void tst_Client::tokenLifecycleWithShortTtl()
 {
-    EmulatorConfig config;
-    config.accessTokenTtl = 3s;
-    Emulator emu(config);
-    QVERIFY(emu.listen());
-    PlainKeyClient client;
-    client.setCredentials(emulatorCredentials(emu));
-    AccessTokenManager *tokens = client.accessToken();
+    ShortLivedTokens f(3s);
+    QVERIFY(f.listening);
+    auto &[emu, listening, client, tokens, refreshed] = f;
     tokens->setGracePeriod(1s);
-    QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
 
     const QString token = signUp(emu, QStringLiteral("ttl@example.com"));
     QVERIFY(verify(client, token).result->ok());
@@ -250,7 +268,7 @@ void tst_Client::tokenLifecycleWithShortTtl()
     QTRY_COMPARE_WITH_TIMEOUT(tokens->state(), AccessTokenManager::State::Expired, 5000);
     QVERIFY(verify(client, token).result->ok());
     QCOMPARE(refreshed.count(), 3);
-    QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 3);
+    QCOMPARE(f.tokenFetches(), 3);
 }
 
 void tst_Client::tokenShorterThanTheGracePeriodIsUsedForHalfItsLife()
@@ -258,16 +276,11 @@ void tst_Client::tokenShorterThanTheGracePeriodIsUsedForHalfItsLife()
     // A 4-second token under the default 10-minute grace period: without a cap it would be
     // "expiring soon" from birth, every call would fetch a new one, and automatic refresh
     // would fetch in a loop.
-    EmulatorConfig config;
-    config.accessTokenTtl = 4s;
-    Emulator emu(config);
-    QVERIFY(emu.listen());
-    PlainKeyClient client;
-    client.setCredentials(emulatorCredentials(emu));
-    AccessTokenManager *tokens = client.accessToken();
+    ShortLivedTokens f(4s);
+    QVERIFY(f.listening);
+    auto &[emu, listening, client, tokens, refreshed] = f;
     QCOMPARE(tokens->gracePeriod(), 600s);
     tokens->setAutoRefresh(true);
-    QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
 
     const QString token = signUp(emu, QStringLiteral("short@example.com"));
     QVERIFY(verify(client, token).result->ok());
@@ -279,26 +292,21 @@ void tst_Client::tokenShorterThanTheGracePeriodIsUsedForHalfItsLife()
     QVERIFY(verify(client, token).done);
     QVERIFY(verify(client, token).done);
     QTest::qWait(500);
-    QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 1);
+    QCOMPARE(f.tokenFetches(), 1);
 
     // Half-way through its life the automatic refresh fetches one new token, not a stream.
     QVERIFY(refreshed.wait(4000));
     QTest::qWait(500);
     QCOMPARE(refreshed.count(), 2);
     QCOMPARE(tokens->state(), AccessTokenManager::State::Valid);
-    QCOMPARE(countPath(*client.exchangeLog(), QStringLiteral("/access-token")), 2);
+    QCOMPARE(f.tokenFetches(), 2);
 }
 
 void tst_Client::cancelledFetchKeepsTheTokenAndDoesNotRestartAtOnce()
 {
-    EmulatorConfig config;
-    config.accessTokenTtl = 4s;
-    Emulator emu(config);
-    QVERIFY(emu.listen());
-    PlainKeyClient client;
-    client.setCredentials(emulatorCredentials(emu));
-    AccessTokenManager *tokens = client.accessToken();
-    QSignalSpy refreshed(tokens, &AccessTokenManager::tokenRefreshed);
+    ShortLivedTokens f(4s);
+    QVERIFY(f.listening);
+    auto &[emu, listening, client, tokens, refreshed] = f;
     QSignalSpy failed(tokens, &AccessTokenManager::fetchFailed);
     tokens->refresh();
     QVERIFY(refreshed.wait(5000));
