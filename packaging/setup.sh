@@ -84,12 +84,16 @@ sanitize)
     ;;
 bench)
     install_deps
+    packages=(wrk nginx-light curl python3)
+    install_deps
     build build
     for b in build/bench/*/*; do
         [ -f "$b" ] && [ -x "$b" ] || continue
         echo "== $b"
         QT_QPA_PLATFORM=offscreen "$b"
     done
+    echo "== bench/emulator/load.sh"
+    bench/emulator/load.sh build
     ;;
 *)
     echo "usage: packaging/setup.sh run|test|sanitize|bench|deps" >&2
