@@ -35,6 +35,13 @@ cleanup() {
 trap cleanup EXIT
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# CPU time a process has used, in clock ticks (user + system): with the request count it gives
+# CPU per request, which a busy machine disturbs far less than the rate.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+cpu_per_request() { # cpu_per_request TICKS REQUESTS -> microseconds
+    python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / float(sys.argv[3]) * 1e6 / float(sys.argv[2])))' "$1" "$2" "$ticks_per_second"
+}
 
 json_field() { # json_field FIELD.PATH < json
     python3 -c 'import json,sys
@@ -108,9 +115,14 @@ done
 
 echo "load: wrk -t$threads -c$connections -d${seconds}s, keep-alive, POST /authentication-token/verify ($(printf %s "$body" | wc -c)-byte answer)"
 rss_before=$(rss_kib "$emu_pid")
+emu_cpu=$(cpu_ticks "$emu_pid")
 wrk -t$threads -c$connections -d"${seconds}s" --latency -s "$work/verify.lua" "$url/authentication-token/verify" >"$work/emu.txt"
+emu_cpu=$(( $(cpu_ticks "$emu_pid") - emu_cpu ))
 rss_after=$(rss_kib "$emu_pid")
+nginx_worker=$(pgrep -P "$nginx_pid" | head -n1)
+nginx_cpu=$(cpu_ticks "$nginx_worker")
 wrk -t$threads -c$connections -d"${seconds}s" --latency -s "$work/verify.lua" "http://127.0.0.1:$port/authentication-token/verify" >"$work/nginx.txt"
+nginx_cpu=$(( $(cpu_ticks "$nginx_worker") - nginx_cpu ))
 
 emu_rate=$(wrk_rate "$work/emu.txt")
 nginx_rate=$(wrk_rate "$work/nginx.txt")
@@ -119,6 +131,7 @@ printf 'emulator: %10.0f req/s   p50 %s  p90 %s  p99 %s   errors %s\n' "$emu_rat
 printf 'nginx:    %10.0f req/s   p50 %s  p90 %s  p99 %s   errors %s\n' "$nginx_rate" \
     "$(wrk_pct "$work/nginx.txt" 50%)" "$(wrk_pct "$work/nginx.txt" 90%)" "$(wrk_pct "$work/nginx.txt" 99%)" "$(wrk_errors "$work/nginx.txt")"
 python3 -c 'import sys; print("ratio emulator/nginx: %.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$emu_rate" "$nginx_rate"
+echo "CPU per request: emulator $(cpu_per_request "$emu_cpu" "$(wrk_requests "$work/emu.txt")") us, nginx worker $(cpu_per_request "$nginx_cpu" "$(wrk_requests "$work/nginx.txt")") us"
 echo "emulator memory: ${rss_before} KiB before, ${rss_after} KiB after $(wrk_requests "$work/emu.txt") requests"
 
 # Soak: about SOAK_REQUESTS more requests in chunks, RSS after each, to show memory stays flat.
