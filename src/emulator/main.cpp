@@ -175,6 +175,14 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    // Quit cleanly on SIGINT/SIGTERM through the event loop, from before the URL line: whoever
+    // reads it may stop the program at once, and with --data a clean stop folds the WAL in.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
     if (!parser.isSet(projectId) && !parser.isSet(secret) && envSecret.isEmpty())
         std::fprintf(stderr, "plainkey-emulator: demo credentials: project ID %s, client secret %s\n",
                      qPrintable(config.projectId), qPrintable(config.clientSecret));
@@ -184,12 +192,5 @@ int main(int argc, char *argv[])
     std::printf("%s\n", qPrintable(url.toString()));
     std::fflush(stdout);
 
-    // Quit cleanly on SIGINT/SIGTERM through the event loop.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
     return app.exec();
 }
