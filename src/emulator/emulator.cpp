@@ -1,6 +1,7 @@
 #include "emulator/emulator.h"
 
 #include "emulator/httpserver.h"
+#include "emulator/projectdocument.h"
 #include "emulator/tcplistener.h"
 
 #include <QJsonArray>
@@ -215,12 +216,17 @@ void Emulator::dispatch(const EmuRequest &request, QTcpSocket *socket)
         return;
     EmuResponse response;
     const QByteArray length = request.header("content-length");
+    // Every change a request makes is one transaction with --data, and the answer goes out
+    // only after its commit: an acknowledged change survives kill -9.
+    EmulatorStore::Change change(m_store);
     if (request.body.size() > m_config.maxBodyBytes || length.toLongLong() > m_config.maxBodyBytes)
         response = error(413, QStringLiteral("The request body is over the %1-byte limit").arg(m_config.maxBodyBytes));
     else if (emulatorPath)
         response = emulatorApi(request, segments.mid(1));
     else
         response = serverApi(request, segments);
+    if (QString why; !change.commit(&why))
+        response = error(500, why);
     response.closeConnection = request.wantsClose();
     response.omitBody = request.method == "HEAD";
     respond(socket, request, response, !emulatorPath);
@@ -471,7 +477,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         return json(200, out);
     }
     if (is({"credential", "*"})) {
-        StoredPasskey *p = m_store.passkey(seg[1]);
+        const StoredPasskey *p = m_store.passkey(seg[1]);
         if (!p)
             return error(404, QStringLiteral("Passkey not found"));
         if (m == "GET")
@@ -480,7 +486,7 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
         return json(200, QJsonObject{{QStringLiteral("success"), true}});
     }
     if (is({"credential", "*", "label"})) {
-        StoredPasskey *p = m_store.passkey(seg[1]);
+        const StoredPasskey *p = m_store.passkey(seg[1]);
         if (!p)
             return error(404, QStringLiteral("Passkey not found"));
         const QJsonValue label = body->value(QLatin1String("label"));
@@ -490,9 +496,11 @@ EmuResponse Emulator::serverApi(const EmuRequest &r, const QStringList &seg)
             return error(400, QStringLiteral("label must be a string or null"));
         if (label.isString() && label.toString().size() > 256)
             return error(400, QStringLiteral("label must be at most 256 characters"));
-        p->label = label.isNull() || label.toString().trimmed().isEmpty() ? std::nullopt : std::optional<QString>(label.toString().trimmed());
-        p->updatedAt = QDateTime::currentDateTimeUtc();
-        return json(200, EmulatorStore::toJson(*p));
+        StoredPasskey relabelled = *p;
+        relabelled.label = label.isNull() || label.toString().trimmed().isEmpty() ? std::nullopt : std::optional<QString>(label.toString().trimmed());
+        relabelled.updatedAt = QDateTime::currentDateTimeUtc();
+        m_store.updatePasskey(relabelled);
+        return json(200, EmulatorStore::toJson(relabelled));
     }
     return error(404, QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(m), shortened(r.path)));
 }
@@ -591,7 +599,7 @@ EmuResponse Emulator::verify(const QJsonObject &body)
         claims = *verified;
         key = claims.value(QLatin1String("jti")).toString().toUtf8();
     }
-    StoredAuthToken *record = m_store.authToken(key);
+    const StoredAuthToken *record = m_store.authToken(key);
     if (!record)
         return invalid(QStringLiteral("Invalid token: not issued by this project"));
     if (!m_store.user(record->userId))
@@ -600,7 +608,7 @@ EmuResponse Emulator::verify(const QJsonObject &body)
         return invalid(QStringLiteral("Token expired"));
     if (record->used && m_config.singleUseTokens)
         return invalid(QStringLiteral("Token has already been used"));
-    record->used = true;
+    m_store.markAuthTokenUsed(key);
     QJsonObject payload = claims;
     if (payload.isEmpty()) // an opaque token: the record says what a JWT's claims would
         payload = QJsonObject{{QStringLiteral("sub"), record->userId},
@@ -711,7 +719,7 @@ EmuResponse Emulator::emulatorApi(const EmuRequest &r, const QStringList &seg)
             {QStringLiteral("info"), "GET"},          {QStringLiteral("faults"), "GET, PUT"},
             {QStringLiteral("sign-up"), "POST"},      {QStringLiteral("sign-in"), "POST"},
             {QStringLiteral("seed"), "POST"},         {QStringLiteral("reset"), "POST"},
-            {QStringLiteral("revoke-access-tokens"), "POST"},
+            {QStringLiteral("revoke-access-tokens"), "POST"}, {QStringLiteral("export"), "POST"},
     };
     const auto route = allowed.constFind(what);
     if (route == allowed.cend())
@@ -742,6 +750,8 @@ EmuResponse Emulator::emulatorApi(const EmuRequest &r, const QStringList &seg)
         reset();
         return json(200, QJsonObject{{QStringLiteral("success"), true}});
     }
+    if (what == QLatin1String("export"))
+        return json(200, ProjectDocument::fromStore(m_store, m_config.projectId).toJson());
     if (what == QLatin1String("seed")) {
         seedDemoData();
         return json(200, QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("users"), m_store.userCount()}});
@@ -831,13 +841,14 @@ EmuResponse Emulator::signIn(const QJsonObject &body)
             chosen = p.id;
         }
     }
-    StoredPasskey *p = m_store.passkey(chosen);
-    p->lastUsedAt = QDateTime::currentDateTimeUtc();
-    if (p->counter)
-        *p->counter += 1;
+    StoredPasskey used = *m_store.passkey(chosen);
+    used.lastUsedAt = QDateTime::currentDateTimeUtc();
+    if (used.counter)
+        *used.counter += 1;
+    m_store.updatePasskey(used);
     return json(200, QJsonObject{{QStringLiteral("userId"), u->id},
-                                 {QStringLiteral("credentialId"), p->id},
-                                 {QStringLiteral("authenticationToken"), mintAuthToken(u->id, p->id, ttl)}});
+                                 {QStringLiteral("credentialId"), used.id},
+                                 {QStringLiteral("authenticationToken"), mintAuthToken(u->id, used.id, ttl)}});
 }
 
 EmuResponse Emulator::faultsAnswer() const
@@ -920,7 +931,8 @@ void Emulator::seedDemoData()
              {{"Usernameless", "fbfc3007-154e-4ecc-8c0b-6e020557d7bd", "platform", "multiDevice", true, {QStringLiteral("internal")}, 0, 10, -1}}},
     };
     // Seeding twice adds nobody twice: named users are found by name, the nameless one by the
-    // first seed's presence.
+    // first seed's presence. One transaction with --data.
+    EmulatorStore::Change change(m_store);
     const bool seededBefore = m_store.userByName(QString::fromLatin1(seeds.first().userName)) != nullptr;
     for (const Seed &s : seeds) {
         QString why;

@@ -1,9 +1,14 @@
 // plainkey-emulator: a local PlainKey Server API for demos, development and tests.
 
 #include "emulator/emulator.h"
+#include "emulator/emulatordatabase.h"
+#include "emulator/projectdocument.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -41,7 +46,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
             "A local server that speaks PlainKey's Server API, for demos, development and tests.\n"
             "Emulator-only endpoints: POST /emulator/sign-up, /emulator/sign-in, /emulator/seed, /emulator/reset,\n"
-            "/emulator/revoke-access-tokens; GET/PUT /emulator/faults; GET /emulator/info."));
+            "/emulator/revoke-access-tokens, /emulator/export; GET/PUT /emulator/faults; GET /emulator/info."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"), QStringLiteral("127.0.0.1"));
@@ -56,7 +61,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption singleUse(QStringLiteral("single-use-tokens"), QStringLiteral("A verified token cannot be verified again."));
     const QCommandLineOption seed(QStringLiteral("seed-demo"), QStringLiteral("Start with a few demo users and passkeys."));
     const QCommandLineOption allowRemote(QStringLiteral("allow-non-loopback"), QStringLiteral("Allow listening on an address other than loopback."));
-    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote});
+    const QCommandLineOption data(QStringLiteral("data"),
+                                  QStringLiteral("Keep the project in this SQLite file across restarts (created if missing); without it, memory only."),
+                                  QStringLiteral("file"));
+    const QCommandLineOption seedFile(QStringLiteral("seed"), QStringLiteral("Add the users and passkeys of this JSON project file (as --export writes it)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption exportFile(QStringLiteral("export"), QStringLiteral("Write the project as JSON to this file (- for stdout) and exit."),
+                                        QStringLiteral("file"));
+    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote, data, seedFile, exportFile});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \u201c%1\u201d (see --help)").arg(parser.positionalArguments().first()));
@@ -111,13 +123,66 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--port takes a number from 0 to 65535"));
 
     Emulator emulator(config);
+    // The project comes first (--data, then --seed, then --seed-demo), before anyone can ask.
+    if (parser.isSet(data)) {
+        const QString path = parser.value(data);
+        QString why;
+        auto database = EmulatorDatabase::open(path, config.projectId, &why);
+        if (!database || !emulator.store().attachDatabase(std::move(database), &why)) {
+            std::fprintf(stderr, "plainkey-emulator: refusing the data file %s: %s. It was left as it is.\n", qPrintable(path), qPrintable(why));
+            return 1;
+        }
+    }
+    if (parser.isSet(seedFile)) {
+        const QString path = parser.value(seedFile);
+        QFile file(path);
+        QString why;
+        std::optional<ProjectDocument> document;
+        if (!file.open(QIODevice::ReadOnly))
+            why = file.errorString();
+        else if (file.size() > 256 * 1024 * 1024)
+            why = QStringLiteral("it is over 256 MiB");
+        else
+            document = ProjectDocument::fromJson(file.readAll(), &why);
+        int skipped = 0;
+        if (!document || !document->addTo(emulator.store(), &why, &skipped)) {
+            std::fprintf(stderr, "plainkey-emulator: refusing the seed file %s: %s. Nothing of it was added.\n", qPrintable(path), qPrintable(why));
+            return 1;
+        }
+        if (skipped > 0)
+            std::fprintf(stderr, "plainkey-emulator: %d users of %s were already in the project and were left as they are\n", skipped, qPrintable(path));
+    }
+    if (parser.isSet(seed))
+        emulator.seedDemoData();
+    if (parser.isSet(exportFile)) {
+        const QString path = parser.value(exportFile);
+        const QByteArray json = QJsonDocument(ProjectDocument::fromStore(emulator.store(), config.projectId).toJson()).toJson(QJsonDocument::Indented);
+        if (path == QLatin1String("-")) {
+            std::fwrite(json.constData(), 1, size_t(json.size()), stdout);
+            return std::fflush(stdout) == 0 ? 0 : 1;
+        }
+        // Written whole or not at all: an interrupted export never leaves half a file.
+        QSaveFile out(path);
+        if (!out.open(QIODevice::WriteOnly) || out.write(json) != json.size() || !out.commit()) {
+            std::fprintf(stderr, "plainkey-emulator: cannot write the export %s: %s\n", qPrintable(path), qPrintable(out.errorString()));
+            return 1;
+        }
+        return 0;
+    }
+
     if (!emulator.listen(address, quint16(portNumber))) {
         std::fprintf(stderr, "plainkey-emulator: %s\n", qPrintable(emulator.errorString()));
         return 1;
     }
-    if (parser.isSet(seed))
-        emulator.seedDemoData();
 
+    // Quit cleanly on SIGINT/SIGTERM through the event loop, from before the URL line: whoever
+    // reads it may stop the program at once, and with --data a clean stop folds the WAL in.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
     if (!parser.isSet(projectId) && !parser.isSet(secret) && envSecret.isEmpty())
         std::fprintf(stderr, "plainkey-emulator: demo credentials: project ID %s, client secret %s\n",
                      qPrintable(config.projectId), qPrintable(config.clientSecret));
@@ -127,12 +192,5 @@ int main(int argc, char *argv[])
     std::printf("%s\n", qPrintable(url.toString()));
     std::fflush(stdout);
 
-    // Quit cleanly on SIGINT/SIGTERM through the event loop.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
     return app.exec();
 }
