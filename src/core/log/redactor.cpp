@@ -354,6 +354,11 @@ std::optional<SecretKind> Redactor::kindForFieldName(QStringView name)
 {
     if (name.isEmpty() || name.size() > kMaxFieldNameLength)
         return std::nullopt;
+    // Most names hold none of the words: decide those without splitting them.
+    static const QLatin1String stems[] = {QLatin1String("token"), QLatin1String("secret"), QLatin1String("passw"),
+                                          QLatin1String("key"), QLatin1String("authorization")};
+    if (std::none_of(std::begin(stems), std::end(stems), [&](QLatin1String stem) { return name.contains(stem, Qt::CaseInsensitive); }))
+        return std::nullopt;
     const QStringList words = nameWords(name);
     if (words.isEmpty())
         return std::nullopt;
