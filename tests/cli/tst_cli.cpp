@@ -2,6 +2,7 @@
 // free loopback port, exit codes, standard output and standard error.
 
 #include "clirun.h"
+#include "echoingserver.h"
 #include "httptesthelper.h"
 
 #include <QProcess>
@@ -35,6 +36,8 @@ private slots:
     void secretCanComeFromStandardInput();
     void jsonOutputIsMachineReadable();
     void verboseShowsExchangesWithoutSecrets();
+    void errorPageEchoingSecretsLeaksNothing_data();
+    void errorPageEchoingSecretsLeaksNothing();
 
 private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {}, const QProcessEnvironment &env = {});
@@ -259,6 +262,51 @@ void tst_Cli::verboseShowsExchangesWithoutSecrets()
     QVERIFY(!r.err.contains(QLatin1String("demo-secret")));
     QVERIFY(!r.err.contains(token));
     QVERIFY(!accessToken.isEmpty());
+}
+
+
+void tst_Cli::errorPageEchoingSecretsLeaksNothing_data()
+{
+    QTest::addColumn<EchoingServer::Page>("page");
+    QTest::addColumn<EchoingServer::Failing>("failing");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<int>("exitCode");
+    using P = EchoingServer::Page;
+    using F = EchoingServer::Failing;
+    for (const auto &[page, pageName] : {std::pair{P::Html, "HTML"}, std::pair{P::Json, "JSON"}}) {
+        for (const auto &[options, optionsName] : {std::pair{QStringList{}, "text"}, std::pair{QStringList{QStringLiteral("--json")}, "--json"},
+                                                    std::pair{QStringList{QStringLiteral("--verbose")}, "--verbose"}}) {
+            QTest::addRow("%s page, 400 on /access-token, %s", pageName, optionsName) << page << F::AccessToken << options << 3;
+            QTest::addRow("%s page, 500 on verify, %s", pageName, optionsName) << page << F::Verify << options << 4;
+        }
+    }
+}
+
+void tst_Cli::errorPageEchoingSecretsLeaksNothing()
+{
+    QFETCH(EchoingServer::Page, page);
+    QFETCH(EchoingServer::Failing, failing);
+    QFETCH(QStringList, options);
+    QFETCH(int, exitCode);
+    EchoingServer server(page, failing);
+    QProcessEnvironment e = env();
+    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), server.url().toString());
+    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), EchoingServer::clientSecret());
+    // The server runs in this process: wait with the event loop running, not in waitForFinished.
+    QProcess p;
+    p.setProcessEnvironment(e);
+    p.start(kCli, options + QStringList{QStringLiteral("verify"), EchoingServer::authToken()});
+    QVERIFY(p.waitForStarted(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+    const QByteArray out = p.readAllStandardOutput();
+    const QByteArray err = p.readAllStandardError();
+    QCOMPARE(p.exitCode(), exitCode);
+    QCOMPARE(server.requestCount(), failing == EchoingServer::Failing::AccessToken ? 1 : 2);
+    QVERIFY2(leakedForm(out).isEmpty(), (QByteArray("stdout shows ") + leakedForm(out) + ":\n" + out).constData());
+    QVERIFY2(leakedForm(err).isEmpty(), (QByteArray("stderr shows ") + leakedForm(err) + ":\n" + err).constData());
+    // The message still says what happened, with the secret's place marked.
+    QVERIFY2(err.contains(failing == EchoingServer::Failing::AccessToken ? "rejected the project ID" : "500"), err.constData());
+    QVERIFY2(err.contains("[redacted ") || out.contains("[redacted "), err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

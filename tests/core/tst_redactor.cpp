@@ -77,6 +77,18 @@ private slots:
     void longerKnownSecretIsNotLeftPartlyVisible();
     void clearSecretsForgetsValues();
     void rememberedSecretsAreBounded();
+    void clientSecretIsPinnedAfter300OtherSecrets();
+    void knownSecretInEveryEncodingIsRedacted_data();
+    void knownSecretInEveryEncodingIsRedacted();
+
+    // --- by name, at any depth ---------------------------------------------------------------
+    void fieldNamesThatHoldSecrets_data();
+    void fieldNamesThatHoldSecrets();
+    void jsonIsWalkedKeyByKey_data();
+    void jsonIsWalkedKeyByKey();
+    void queryAndFragmentParametersAreRedactedByName();
+    void freeTextIsRedactedLikeABody();
+    void secretNamedHeadersAreRedacted();
 
     // --- what must stay as it is ---------------------------------------------------------
     void shortValuesAreNotMangled();
@@ -210,7 +222,9 @@ void TestRedactor::jsonSecretFieldsAreRedacted_data()
                                                 << R"({"authenticationToken":")" + m(SecretKind::AuthenticationToken, v) + R"("})";
     QTest::newRow("authenticationToken object")
             << R"({"success":true,"authenticationToken":{"token":")" + v + R"(","expiresAt":1700000000}})" << v
-            << R"({"success":true,"authenticationToken":{"token":")" + m(SecretKind::AuthenticationToken, v) + R"(","expiresAt":1700000000}})";
+            // Everything under a secret's name is hidden, numbers too (as a marker string).
+            << R"({"success":true,"authenticationToken":{"token":")" + m(SecretKind::AuthenticationToken, v)
+                       + R"(","expiresAt":")" + m(SecretKind::AuthenticationToken, "1700000000") + R"("}})";
     QTest::newRow("client_secret in JSON") << R"({"client_secret":")" + v + R"("})" << v
                                            << R"({"client_secret":")" + m(SecretKind::ClientSecret, v) + R"("})";
     QTest::newRow("inside an array") << R"([{"token":")" + v + R"("},{"token":"other-value-1"}])" << v
@@ -440,6 +454,185 @@ void TestRedactor::rememberedSecretsAreBounded()
     // The newest are kept, the oldest forgotten.
     QVERIFY(!r.redactBody("secret-number-299.").contains("secret-number-299"));
     QCOMPARE(r.redactBody("secret-number-0."), QByteArray("secret-number-0."));
+}
+
+void TestRedactor::clientSecretIsPinnedAfter300OtherSecrets()
+{
+    Redactor r;
+    r.addSecret(SecretKind::ClientSecret, "the-client-secret-1");
+    for (int i = 0; i < 300; ++i)
+        r.addSecret(i % 2 ? SecretKind::AccessToken : SecretKind::AuthenticationToken, "token-number-" + QByteArray::number(i));
+    QCOMPARE(r.redactBody("echo: the-client-secret-1."), "echo: " + m(SecretKind::ClientSecret, "the-client-secret-1") + '.');
+    // Tokens stay bounded around it.
+    QCOMPARE(r.redactBody("token-number-0."), QByteArray("token-number-0."));
+    QVERIFY(!r.redactBody("token-number-299.").contains("token-number-299"));
+    // A second client secret (new credentials) is pinned as well.
+    r.addSecret(SecretKind::ClientSecret, "the-client-secret-2");
+    for (int i = 300; i < 700; ++i)
+        r.addSecret(SecretKind::AccessToken, "token-number-" + QByteArray::number(i));
+    QVERIFY(!r.redactBody("the-client-secret-1 the-client-secret-2").contains("the-client-secret"));
+}
+
+void TestRedactor::knownSecretInEveryEncodingIsRedacted_data()
+{
+    QTest::addColumn<QByteArray>("secret");
+    QTest::addColumn<QByteArray>("encoded");
+    // A secret with every character that changes in some encoding.
+    const QByteArray s = "Cs+/=&\"q\\ b\xc3\xa9!~_tail";
+    const QString text = QString::fromUtf8(s);
+    const auto lower = [](QByteArray p) {
+        for (qsizetype i = 0; i + 2 < p.size(); ++i)
+            if (p[i] == '%') {
+                p[i + 1] = char(tolower(p[i + 1]));
+                p[i + 2] = char(tolower(p[i + 2]));
+            }
+        return p;
+    };
+    const QByteArray jsonEscaped = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact).mid(2).chopped(2);
+    QTest::newRow("clear") << s << s;
+    QTest::newRow("JSON-escaped") << s << jsonEscaped;
+    QTest::newRow("JSON-escaped, slash too") << s << QByteArray(jsonEscaped).replace("/", "\\/");
+    QTest::newRow("JSON-escaped, \\u for non-ASCII") << s << QByteArray(jsonEscaped).replace("\xc3\xa9", "\\u00e9");
+    QTest::newRow("JSON-escaped, \\U for non-ASCII") << s << QByteArray(jsonEscaped).replace("\xc3\xa9", "\\u00E9");
+    QTest::newRow("percent-encoded, upper hex") << s << QUrl::toPercentEncoding(text);
+    QTest::newRow("percent-encoded, lower hex") << s << lower(QUrl::toPercentEncoding(text));
+    QTest::newRow("form-encoded") << s << QUrl::toPercentEncoding(text, " ").replace(' ', '+');
+    QTest::newRow("encodeURIComponent, lower hex") << s << lower(QUrl::toPercentEncoding(text, "!'()*"));
+    QTest::newRow("base64") << s << s.toBase64();
+    QTest::newRow("base64, no padding") << s << s.toBase64(QByteArray::OmitTrailingEquals);
+    QTest::newRow("base64url") << s << s.toBase64(QByteArray::Base64UrlEncoding);
+    QTest::newRow("base64url, no padding") << s << s.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QByteArray plainSecret = "plain-secret-value-0123";
+    QTest::newRow("inside a longer base64 text, offset 1") << plainSecret << ("x" + plainSecret + "yz").toBase64();
+    QTest::newRow("inside a longer base64 text, offset 2") << plainSecret << ("xy" + plainSecret + "z").toBase64();
+    QTest::newRow("inside base64 of a form body") << plainSecret << ("client_id=p&client_secret=" + plainSecret).toBase64();
+}
+
+void TestRedactor::knownSecretInEveryEncodingIsRedacted()
+{
+    QFETCH(QByteArray, secret);
+    QFETCH(QByteArray, encoded);
+    Redactor r;
+    r.addSecret(SecretKind::ClientSecret, secret);
+    for (const QByteArray &page : {"<html><body><pre>" + encoded + "</pre></body></html>", "text " + encoded + " text",
+                                   R"({"error":"echo )" + encoded + R"("})"}) {
+        const QByteArray out = r.redactBody(page);
+        QVERIFY2(!out.contains(encoded), out.constData());
+        QVERIFY2(out.contains(Redactor::fingerprint(secret)), out.constData());
+        // Passed per call instead of remembered: the same.
+        QVERIFY(!Redactor().redactBody(page, {{SecretKind::ClientSecret, secret}}).contains(encoded));
+    }
+    // Free text (an error message) too.
+    QVERIFY(!r.redactText(QStringLiteral("PlainKey said: ") + QString::fromUtf8(encoded)).contains(QString::fromUtf8(encoded)));
+}
+
+void TestRedactor::fieldNamesThatHoldSecrets_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("secret");
+    for (const char *n : {"token", "TOKEN", "Token", "id_token", "ID_TOKEN", "refresh-token", "sessionToken", "authenticationToken",
+                          "accessTOKEN", "client_secret", "clientSecret", "CLIENT_SECRET", "secret", "Secret", "password",
+                          "PASSWORD", "new_password", "userPassword", "apiKey", "api_key", "APIKey", "x-api-key", "Authorization",
+                          "proxy-authorization", "access_token", "x.auth.token"})
+        QTest::newRow(n) << QString::fromLatin1(n) << true;
+    for (const char *n : {"tokenType", "token_type", "mytoken", "tokens_left", "expires_in", "userName", "id", "passwordHint",
+                          "keyId", "apikeys", "secretary", "", "x-project-id"})
+        QTest::newRow(*n ? n : "empty") << QString::fromLatin1(n) << false;
+}
+
+void TestRedactor::fieldNamesThatHoldSecrets()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, secret);
+    QCOMPARE(Redactor::kindForFieldName(name).has_value(), secret);
+}
+
+void TestRedactor::jsonIsWalkedKeyByKey_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArrayList>("hidden");
+    QTest::addColumn<QByteArrayList>("kept");
+    QTest::newRow("nested three deep") << QByteArray(R"({"a":{"b":{"Password":"pw-nested-123","keep":"visible-1"}}})")
+                                       << QByteArrayList{"pw-nested-123"} << QByteArrayList{"visible-1", "\"keep\""};
+    QTest::newRow("case-insensitive") << QByteArray(R"({"TOKEN":"tok-upper-123","Api_Key":"key-mixed-456","AUTHORIZATION":"Bearer abcdefgh1"})")
+                                      << QByteArrayList{"tok-upper-123", "key-mixed-456", "abcdefgh1"} << QByteArrayList{};
+    QTest::newRow("array of secrets") << QByteArray(R"({"tokens":1,"refresh_token":["rt-one-111","rt-two-222"]})")
+                                      << QByteArrayList{"rt-one-111", "rt-two-222"} << QByteArrayList{"\"tokens\":1"};
+    QTest::newRow("secrets in an array of objects") << QByteArray(R"([{"id":"u-1","sessionToken":"st-aaa-111"},{"id":"u-2","sessionToken":"st-bbb-222"}])")
+                                                    << QByteArrayList{"st-aaa-111", "st-bbb-222"} << QByteArrayList{"u-1", "u-2"};
+    QTest::newRow("number under a secret name") << QByteArray(R"({"pin_password":12345678,"count":12345678})")
+                                                << QByteArrayList{":12345678,"} << QByteArrayList{"\"count\":12345678"};
+    QTest::newRow("object under a secret name") << QByteArray(R"({"secret":{"value":"inner-value-1","n":987654}})")
+                                                << QByteArrayList{"inner-value-1", "987654"} << QByteArrayList{"\"value\""};
+    QTest::newRow("booleans and null stay") << QByteArray(R"({"token":null,"password":true})")
+                                            << QByteArrayList{} << QByteArrayList{"null", "true"};
+    QTest::newRow("query string inside a JSON string") << QByteArray(R"({"error":"bad form: client_id=p&client_secret=in-json-echo"})")
+                                                       << QByteArrayList{"in-json-echo"} << QByteArrayList{"client_id=p"};
+    QTest::newRow("pretty-printed") << QByteArray("{\n  \"data\" : [\n    { \"accessToken\" : \"at-pretty-999\" }\n  ]\n}\n")
+                                    << QByteArrayList{"at-pretty-999"} << QByteArrayList{"{\n  \"data\" : [\n    { \"accessToken\" : \""};
+}
+
+void TestRedactor::jsonIsWalkedKeyByKey()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArrayList, hidden);
+    QFETCH(QByteArrayList, kept);
+    const QByteArray out = Redactor().redactBody(body);
+    for (const QByteArray &h : hidden)
+        QVERIFY2(!out.contains(h), out.constData());
+    for (const QByteArray &k : kept)
+        QVERIFY2(out.contains(k), out.constData());
+    // Still JSON, and the same JSON where nothing was secret.
+    QJsonParseError error{};
+    QJsonDocument::fromJson(out, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    if (hidden.isEmpty())
+        QCOMPARE(out, body);
+}
+
+void TestRedactor::queryAndFragmentParametersAreRedactedByName()
+{
+    const Redactor r;
+    const QString url = r.redactUrl(QUrl(QStringLiteral(
+            "https://h.example/cb?state=ok&API_KEY=key-in-query-1&Password=pw-in-query-2#access_token=at-in-fragment-3&token_type=Bearer")));
+    for (const char *hidden : {"key-in-query-1", "pw-in-query-2", "at-in-fragment-3"})
+        QVERIFY2(!url.contains(QLatin1String(hidden)), qPrintable(url));
+    QVERIFY(url.contains(QStringLiteral("state=ok")));
+    QVERIFY(url.contains(QStringLiteral("token_type=Bearer")));
+    QVERIFY(url.contains(QStringLiteral("#access_token=[redacted access_token #")));
+    // A form body by the same rules, names in any case.
+    const QByteArray form = r.redactBody("Client_Secret=cs-form-1&password=pw-form-2&user=alice");
+    QVERIFY(!form.contains("cs-form-1"));
+    QVERIFY(!form.contains("pw-form-2"));
+    QVERIFY(form.endsWith("&user=alice"));
+}
+
+void TestRedactor::freeTextIsRedactedLikeABody()
+{
+    Redactor r;
+    r.addSecret(SecretKind::ClientSecret, "free-text-secret");
+    const QString in = QStringLiteral("PlainKey answered 400: \u201cinvalid client_secret=other-secret-9 for "
+                                      "free-text-secret (%1)\u201d. Zo\u00eb")
+                               .arg(QString::fromLatin1(QByteArray("free-text-secret").toBase64()));
+    const QString out = r.redactText(in);
+    QVERIFY(!out.contains(QLatin1String("other-secret-9")));
+    QVERIFY(!out.contains(QLatin1String("free-text-secret")));
+    QVERIFY(!out.contains(QString::fromLatin1(QByteArray("free-text-secret").toBase64())));
+    QVERIFY(out.startsWith(QStringLiteral("PlainKey answered 400: \u201cinvalid client_secret=[redacted client_secret #")));
+    QVERIFY(out.endsWith(QStringLiteral("\u201d. Zo\u00eb")));
+    QCOMPARE(r.redactText(QStringLiteral("nothing secret, Zo\u00eb \U0001F600")), QStringLiteral("nothing secret, Zo\u00eb \U0001F600"));
+}
+
+void TestRedactor::secretNamedHeadersAreRedacted()
+{
+    const HttpHeaders out = Redactor().redactHeaders({{"X-Api-Key", "header-key-123"},
+                                                      {"Proxy-Authorization", "Basic cHJveHk6cHc="},
+                                                      {"Location", "https://h.example/cb#access_token=loc-token-1"},
+                                                      {"x-project-id", "proj-123"}});
+    QVERIFY(!out[0].second.contains("header-key-123"));
+    QVERIFY(out[1].second.startsWith("Basic [redacted "));
+    QVERIFY(!out[2].second.contains("loc-token-1"));
+    QCOMPARE(out[3].second, QByteArray("proj-123"));
 }
 
 void TestRedactor::shortValuesAreNotMangled()

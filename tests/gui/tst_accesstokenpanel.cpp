@@ -12,7 +12,10 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include "clipboard/secretclipboard.h"
+
 #include <QClipboard>
+#include <QMimeData>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -160,6 +163,9 @@ void tst_AccessTokenPanel::tokenStaysMaskedUntilRevealedOrCopied()
 
     f.child<QToolButton>("copyButton")->click();
     QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("token-secret-2"));
+    // Marked for password managers and clipboard histories, and cleared after a while.
+    QCOMPARE(QGuiApplication::clipboard()->mimeData()->data(QStringLiteral("x-kde-passwordManagerHint")), QByteArray("secret"));
+    QVERIFY(SecretClipboard::instance()->isPending());
 }
 
 void tst_AccessTokenPanel::autoRefreshReplacesAShortLivedToken()

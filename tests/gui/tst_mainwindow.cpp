@@ -7,6 +7,8 @@
 //
 // The screenshot goes to $PLAINKEY_SCREENSHOT, else $PLAINKEY_BUILD_DIR/console.png.
 
+#include "echoingserver.h"
+
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "connection/connectionpanel.h"
@@ -148,6 +150,7 @@ private slots:
     void slowPlainKeyShowsBusyAndEscCancels();
     void remembersLayoutAndConnectionButNeverTheSecret();
     void realUrlIsMarkedLive();
+    void errorPageEchoingSecretsLeavesNoneOnScreen();
     void usableAt1024x640();
     void darkPaletteApplies();
 };
@@ -436,6 +439,56 @@ void tst_MainWindow::realUrlIsMarkedLive()
     QVERIFY(child<QCheckBox>(&w, "slowCheck")->isHidden());
     verifyAbsent(screenText(w), {c.clientSecret}, "the window");
     w.cancelAll();
+}
+
+void tst_MainWindow::errorPageEchoingSecretsLeavesNoneOnScreen()
+{
+    MainWindow w(demoOptions());
+    w.show();
+    const auto check = [&w](const char *where) {
+        const QString status = w.statusBar()->currentMessage();
+        QVERIFY2(!status.isEmpty(), where);
+        const QByteArray leaked = leakedForm((status + screenText(w)).toUtf8());
+        QVERIFY2(leaked.isEmpty(), qPrintable(QStringLiteral("%1 shows %2 (status: %3)")
+                                                      .arg(QLatin1String(where), QString::fromUtf8(leaked), status)));
+        QVERIFY2(status.contains(QLatin1String("[redacted ")), qPrintable(status));
+    };
+    Credentials c;
+    c.projectId = QStringLiteral("echo-project");
+    c.clientSecret = EchoingServer::clientSecret();
+
+    // Connect: the access-token request is refused with a page quoting the secret.
+    for (const auto page : {EchoingServer::Page::Html, EchoingServer::Page::Json}) {
+        EchoingServer server(page, EchoingServer::Failing::AccessToken);
+        c.baseUrl = server.url();
+        w.connectionPanel()->setCredentials(c);
+        QSignalSpy failed(w.client()->accessToken(), &AccessTokenManager::fetchFailed);
+        w.connectionPanel()->connectToProject();
+        QVERIFY(failed.wait(15000));
+        QTRY_VERIFY(w.statusBar()->currentMessage().contains(QLatin1String("rejected")));
+        check(page == EchoingServer::Page::Html ? "connect, HTML page" : "connect, JSON page");
+    }
+
+    w.cancelAll();
+
+    // Verify: the token comes, the verify request fails with a page quoting both tokens. A
+    // window each: the console asks before verifying one token twice.
+    for (const auto page : {EchoingServer::Page::Html, EchoingServer::Page::Json}) {
+        MainWindow v(demoOptions());
+        v.show();
+        EchoingServer server(page, EchoingServer::Failing::Verify);
+        c.baseUrl = server.url();
+        v.connectionPanel()->setCredentials(c);
+        QVERIFY(connectAndWait(v));
+        v.verifyPanel()->setToken(EchoingServer::authToken());
+        child<QPushButton>(&v, "verifyButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(v.verifyPanel()->outcome(), VerifyPanel::Outcome::Failed, 15000);
+        QTRY_VERIFY2(v.statusBar()->currentMessage().contains(QLatin1String("500")), qPrintable(v.statusBar()->currentMessage()));
+        const QByteArray leaked = leakedForm((v.statusBar()->currentMessage() + screenText(v)).toUtf8());
+        QVERIFY2(leaked.isEmpty(), leaked.constData());
+        QVERIFY2(v.statusBar()->currentMessage().contains(QLatin1String("[redacted ")), qPrintable(v.statusBar()->currentMessage()));
+        v.cancelAll();
+    }
 }
 
 void tst_MainWindow::usableAt1024x640()

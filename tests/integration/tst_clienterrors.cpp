@@ -1,11 +1,14 @@
 // How the client reports every way a server or the network can fail, against a raw loopback
 // server that misbehaves on purpose (stall, reset, HTML, truncation, oversize, 4xx/5xx/429).
 
+#include "echoingserver.h"
 #include "rawhttpserver.h"
 
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
 #include "api/verifytoken.h"
+#include "export/curlexporter.h"
+#include "export/harexporter.h"
 #include "log/exchangelog.h"
 #include "net/transport.h"
 
@@ -91,6 +94,8 @@ private slots:
     void graceAndExpiryChangeTheState();
     void serverClockSkewIsMeasured();
     void noSecretReachesTheLog();
+    void errorPageEchoingSecretsLeaksNothing_data();
+    void errorPageEchoingSecretsLeaksNothing();
 };
 
 void tst_ClientErrors::verifyFailureIsReportedByKind_data()
@@ -451,6 +456,59 @@ void tst_ClientErrors::noSecretReachesTheLog()
     QVERIFY(all.contains("[redacted client_secret #"));
     QVERIFY(all.contains("[redacted access_token #"));
     QVERIFY(all.contains("[redacted auth_token #"));
+}
+
+void tst_ClientErrors::errorPageEchoingSecretsLeaksNothing_data()
+{
+    QTest::addColumn<EchoingServer::Page>("page");
+    QTest::addColumn<EchoingServer::Failing>("failing");
+    QTest::newRow("HTML, 400 on /access-token") << EchoingServer::Page::Html << EchoingServer::Failing::AccessToken;
+    QTest::newRow("JSON, 400 on /access-token") << EchoingServer::Page::Json << EchoingServer::Failing::AccessToken;
+    QTest::newRow("HTML, 500 on verify") << EchoingServer::Page::Html << EchoingServer::Failing::Verify;
+    QTest::newRow("JSON, 500 on verify") << EchoingServer::Page::Json << EchoingServer::Failing::Verify;
+}
+
+void tst_ClientErrors::errorPageEchoingSecretsLeaksNothing()
+{
+    QFETCH(EchoingServer::Page, page);
+    QFETCH(EchoingServer::Failing, failing);
+    EchoingServer server(page, failing);
+    PlainKeyClient client;
+    Credentials c;
+    c.baseUrl = server.url();
+    c.projectId = QStringLiteral("proj_test");
+    c.clientSecret = EchoingServer::clientSecret();
+    client.setCredentials(c);
+    QSignalSpy fetchFailed(client.accessToken(), &AccessTokenManager::fetchFailed);
+
+    const Outcome o = verify(client, EchoingServer::authToken());
+    QVERIFY(o.result && !o.result->ok());
+    const ApiError &error = o.result->error();
+    QCOMPARE(error.kind(), failing == EchoingServer::Failing::AccessToken ? ApiError::Kind::CredentialsRejected
+                                                                         : ApiError::Kind::HttpStatus);
+    const auto check = [](const QString &text, const char *where) {
+        const QByteArray leaked = leakedForm(text.toUtf8());
+        QVERIFY2(leaked.isEmpty(), qPrintable(QStringLiteral("%1 shows %2: %3").arg(QLatin1String(where), QString::fromUtf8(leaked), text)));
+    };
+    check(error.message(), "ApiError::message()");
+    check(error.serverMessage(), "ApiError::serverMessage()");
+    check(error.detail(), "ApiError::detail()");
+    QVERIFY2(error.message().contains(QLatin1String("[redacted ")), qPrintable(error.message()));
+    if (failing == EchoingServer::Failing::AccessToken) {
+        QCOMPARE(fetchFailed.count(), 1);
+        check(fetchFailed.first().first().value<ApiError>().message(), "fetchFailed");
+        check(client.accessToken()->lastError().message(), "lastError()");
+    }
+
+    const ExchangeLog &log = *client.exchangeLog();
+    QTRY_VERIFY(log.size() > 0 && log.at(log.size() - 1).outcome != Exchange::Outcome::Pending);
+    check(QString::fromUtf8(wholeLog(log)), "the exchange log");
+    const QList<Exchange> exchanges = log.snapshot();
+    check(QString::fromUtf8(HarExporter::toHar(exchanges, QStringLiteral("test"))), "the HAR export");
+    for (const Exchange &e : exchanges) {
+        check(CurlExporter::toCurl(e), "a cURL export");
+        check(QString::fromUtf8(e.reasonPhrase), "a reason phrase");
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ClientErrors)

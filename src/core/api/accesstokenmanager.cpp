@@ -177,7 +177,8 @@ void AccessTokenManager::startFetch()
         QStringList messages;
         for (const auto &p : problems)
             messages.append(p.message);
-        m_lastError = ApiError(ApiError::Kind::InvalidInput, messages.join(QLatin1Char(' ')), kOperation);
+        m_lastError = ApiError(ApiError::Kind::InvalidInput, messages.join(QLatin1Char(' ')), kOperation)
+                              .redacted(m_transport->redactor());
         emit fetchFailed(m_lastError);
         updateState();
         // Deliver after returning, as with a real fetch.
@@ -249,6 +250,7 @@ void AccessTokenManager::onFetchFinished(PendingHttp *pending)
     }
 
     if (error) {
+        error = error.redacted(m_transport->redactor());
         m_lastError = error;
         qCInfo(lcToken) << "access-token fetch failed:" << ApiError::kindName(error.kind()) << error.httpStatus();
         emit fetchFailed(error);

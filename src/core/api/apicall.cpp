@@ -160,6 +160,8 @@ void ApiCall::finish(const HttpAnswer &answer, const ApiError &error)
             m_error.setOperation(m_request.operation);
         if (m_error.host().isEmpty())
             m_error.setHost(m_client->credentials().baseUrl.authority());
+        // Every error of a call leaves core here: whatever built it, its texts are redacted.
+        m_error = m_error.redacted(m_client->transport()->redactor());
     }
     if (!m_hasContext || m_context)
         m_handler(m_answer, m_error);

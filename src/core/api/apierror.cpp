@@ -1,6 +1,7 @@
 #include "api/apierror.h"
 
 #include "api/jsonreader.h"
+#include "log/redactor.h"
 #include "net/httpmessage.h"
 
 namespace plainkey {
@@ -50,6 +51,16 @@ ApiError ApiError::fromAnswer(const HttpAnswer &answer, QString operation)
         if (when.isValid())
             e.m_retryAfter = int(qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when)));
     }
+    return e;
+}
+
+ApiError ApiError::redacted(const Redactor &redactor) const
+{
+    ApiError e = *this;
+    e.m_detail = redactor.redactText(m_detail);
+    e.m_serverMessage = redactor.redactText(m_serverMessage);
+    e.m_operation = redactor.redactText(m_operation);
+    e.m_host = redactor.redactText(m_host);
     return e;
 }
 

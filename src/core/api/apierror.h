@@ -8,6 +8,7 @@
 namespace plainkey {
 
 struct HttpAnswer;
+class Redactor;
 
 //! Why a PlainKey call did not produce a result. Every kind carries a message a person can act on.
 class ApiError
@@ -64,6 +65,12 @@ public:
     QString message() const;
     //! A short stable name of the kind ("network", "timeout", ...), for --json output and logs.
     static QString kindName(Kind kind);
+
+    //! This error with every text (detail, PlainKey's message, operation, host) redacted by
+    //! \a redactor. Every error leaving core passes through it (Transport, ApiCall,
+    //! PlainKeyClient::describe, AccessTokenManager), so a message, status line or log never
+    //! quotes a secret that an answer or Qt's error text echoed.
+    ApiError redacted(const Redactor &redactor) const;
 
 private:
     Kind m_kind = Kind::None;

@@ -37,10 +37,11 @@ QString JsonReader::describeBody(const HttpAnswer &answer)
     const auto m = title.match(text);
     if (m.hasMatch() || type.contains("html") || text.trimmed().startsWith(QLatin1Char('<'))) {
         return m.hasMatch() ? QStringLiteral("an HTML page (%1, %2 bytes) titled \u201c%3\u201d")
-                                      .arg(typeText).arg(answer.body.size()).arg(m.captured(1).simplified())
+                                      .arg(typeText).arg(answer.body.size()).arg(answer.redact(m.captured(1)).simplified())
                             : QStringLiteral("an HTML page (%1, %2 bytes)").arg(typeText).arg(answer.body.size());
     }
-    QString start = text.simplified().left(80);
+    // Redacted before it is cut: a secret cut in half would no longer be recognised.
+    QString start = answer.redact(text).simplified().left(80);
     return QStringLiteral("%1 bytes of %2 starting \u201c%3\u201d").arg(answer.body.size()).arg(typeText, start);
 }
 
@@ -147,11 +148,11 @@ QString JsonReader::serverError(const HttpAnswer &answer)
         const QJsonObject o = doc.object();
         const QJsonValue e = o.value(QLatin1String("error"));
         if (e.isString())
-            return e.toString().left(500);
+            return answer.redact(e.toString()).left(500);
         if (e.isObject() && e.toObject().value(QLatin1String("message")).isString())
-            return e.toObject().value(QLatin1String("message")).toString().left(500);
+            return answer.redact(e.toObject().value(QLatin1String("message")).toString()).left(500);
         if (o.value(QLatin1String("message")).isString())
-            return o.value(QLatin1String("message")).toString().left(500);
+            return answer.redact(o.value(QLatin1String("message")).toString()).left(500);
         return {};
     }
     if (answer.body.isEmpty())

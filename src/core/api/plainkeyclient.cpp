@@ -65,7 +65,8 @@ ApiError PlainKeyClient::describe(ApiError error, const QString &operation) cons
         error.setOperation(operation);
     if (error.host().isEmpty())
         error.setHost(m_credentials.baseUrl.authority());
-    return error;
+    // The errors of every op's read() leave core here.
+    return error.redacted(m_transport->redactor());
 }
 
 void PlainKeyClient::cancelAll()

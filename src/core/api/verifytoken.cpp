@@ -2,6 +2,7 @@
 
 #include "api/jsonreader.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 
@@ -34,7 +35,7 @@ Result<VerifyResult> VerifyToken::read(const HttpAnswer &answer)
     } else {
         r.userId = reader.optionalString(QStringLiteral("userId")).value_or(QString());
         r.projectId = reader.optionalString(QStringLiteral("projectId")).value_or(QString());
-        r.error = reader.optionalString(QStringLiteral("error")).value_or(QString());
+        r.error = answer.redact(reader.optionalString(QStringLiteral("error")).value_or(QString()));
     }
     const QJsonValue expires = reader.value(QStringLiteral("expiresAt"));
     if (!expires.isUndefined() && !expires.isNull()) {
@@ -42,8 +43,11 @@ Result<VerifyResult> VerifyToken::read(const HttpAnswer &answer)
         r.expiresAt = Timestamp::parse(expires);
     }
     const QJsonValue payload = reader.value(QStringLiteral("payload"));
-    if (payload.isObject())
-        r.payload = payload.toObject().toVariantMap();
+    if (payload.isObject()) {
+        // Shown and printed as it came, so redacted like the answer's other words.
+        const QByteArray json = QJsonDocument(payload.toObject()).toJson(QJsonDocument::Compact);
+        r.payload = QJsonDocument::fromJson(answer.redact(QString::fromUtf8(json)).toUtf8()).object().toVariantMap();
+    }
     if (!reader.ok())
         return reader.error();
     if (r.valid && answer.status == 401)

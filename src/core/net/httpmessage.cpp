@@ -1,5 +1,7 @@
 #include "net/httpmessage.h"
 
+#include "log/redactor.h"
+
 namespace plainkey {
 
 QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
@@ -9,6 +11,12 @@ QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
             return h.second;
     }
     return {};
+}
+
+QString HttpAnswer::redact(const QString &text) const
+{
+    static const Redactor byStructure;
+    return (redactor ? *redactor : byStructure).redactText(text);
 }
 
 QString httpReasonPhrase(int status)

@@ -8,8 +8,11 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 
 namespace plainkey {
+
+class Redactor;
 
 using HttpHeader = QPair<QByteArray, QByteArray>;
 using HttpHeaders = QList<HttpHeader>;
@@ -52,8 +55,15 @@ struct HttpAnswer
     //! The exchange-log ID of the exchange that produced it.
     quint64 exchangeId = 0;
 
+    //! The transport's redactor, which knows the secrets of this exchange (null in an answer
+    //! built by hand: redact() then applies the rules by structure only).
+    std::shared_ptr<const Redactor> redactor;
+
     QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
     bool isSuccess() const { return status >= 200 && status < 300; }
+    //! \a text, quoted from this answer, with its secrets redacted: every text a message,
+    //! a result or a log takes from an answer goes through here.
+    QString redact(const QString &text) const;
 };
 
 } // namespace plainkey

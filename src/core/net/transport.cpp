@@ -123,7 +123,7 @@ PendingHttp *Transport::send(HttpRequest request)
     pending->m_timeout = request.timeout.count() > 0 ? request.timeout : m_defaultTimeout;
     pending->m_startedMs = monotonicMs();
     for (const auto &s : std::as_const(request.secrets))
-        m_redactor.addSecret(s.first, s.second);
+        m_redactor->addSecret(s.first, s.second);
 
     record(pending, request);
     ++m_inFlight;
@@ -193,9 +193,9 @@ void Transport::record(PendingHttp *pending, const HttpRequest &request)
     Exchange e;
     e.operation = request.operation;
     e.method = request.method;
-    e.url = m_redactor.redactUrl(request.url, request.secrets);
-    e.requestHeaders = m_redactor.redactHeaders(request.headers, request.secrets);
-    e.requestBody = m_redactor.redactBody(request.body, request.secrets);
+    e.url = m_redactor->redactUrl(request.url, request.secrets);
+    e.requestHeaders = m_redactor->redactHeaders(request.headers, request.secrets);
+    e.requestBody = m_redactor->redactBody(request.body, request.secrets);
     e.startedAt = QDateTime::currentDateTimeUtc();
     pending->m_exchangeId = m_log->append(std::move(e));
 }
@@ -256,8 +256,11 @@ void Transport::complete(PendingHttp *pending)
         pending->m_answer.serverDate = parseHttpDate(headerValue(headers, "date"));
         pending->m_answer.receivedAt = QDateTime::currentDateTimeUtc();
         pending->m_answer.exchangeId = pending->m_exchangeId;
+        pending->m_answer.redactor = m_redactor;
     }
     if (pending->m_error.isError()) {
+        // Qt's error text may quote the URL or the server's reason phrase.
+        pending->m_error = pending->m_error.redacted(*m_redactor);
         if (pending->m_error.operation().isEmpty())
             pending->m_error.setOperation(pending->m_operation);
         pending->m_error.setHost(pending->m_host);
@@ -267,11 +270,11 @@ void Transport::complete(PendingHttp *pending)
     const ApiError error = pending->m_error;
     const QByteArray body = pending->m_body;
     const qint64 received = body.size();
-    const Redactor &redactor = m_redactor;
+    const Redactor &redactor = *m_redactor;
     m_log->update(pending->m_exchangeId, [&](Exchange &e) {
         e.durationMs = durationMs;
         e.status = status;
-        e.reasonPhrase = reason;
+        e.reasonPhrase = redactor.redactBody(reason);
         e.responseHeaders = redactor.redactHeaders(headers);
         e.responseBody = redactor.redactBody(body);
         e.responseBytes = received;

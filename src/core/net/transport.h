@@ -8,6 +8,7 @@
 #include <QPointer>
 
 #include <chrono>
+#include <memory>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -77,8 +78,8 @@ public:
     void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
 
     //! Redacts \a value from every exchange recorded from now on.
-    void addSecret(SecretKind kind, const QByteArray &value) { m_redactor.addSecret(kind, value); }
-    const Redactor &redactor() const { return m_redactor; }
+    void addSecret(SecretKind kind, const QByteArray &value) { m_redactor->addSecret(kind, value); }
+    const Redactor &redactor() const { return *m_redactor; }
 
     //! Sends \a request. The result is never null; finished() always follows, asynchronously.
     PendingHttp *send(HttpRequest request);
@@ -95,7 +96,8 @@ private:
 
     QNetworkAccessManager *m_nam;
     ExchangeLog *m_log;
-    Redactor m_redactor;
+    // Shared with every answer, so text quoted from one is redacted where it is quoted.
+    std::shared_ptr<Redactor> m_redactor = std::make_shared<Redactor>();
     std::chrono::milliseconds m_defaultTimeout{30000};
     qint64 m_maxAnswerBytes = 8 * 1024 * 1024;
     int m_inFlight = 0;

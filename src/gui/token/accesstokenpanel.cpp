@@ -2,6 +2,7 @@
 #include "ui_accesstokenpanel.h"
 
 #include "api/accesstokenmanager.h"
+#include "clipboard/secretclipboard.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
 
@@ -279,9 +280,10 @@ void AccessTokenPanel::copyToken()
 {
     if (!m_tokens || !m_tokens->hasToken())
         return;
-    QGuiApplication::clipboard()->setText(m_tokens->token());
-    emit statusMessage(tr("Access token #%1 copied. It can call the Server API for this project until %2: paste it only where you mean to.")
-                               .arg(m_tokens->fingerprint(), localTime(m_tokens->expiresAt())),
+    SecretClipboard::copy(m_tokens->token());
+    emit statusMessage(tr("Access token #%1 copied; it leaves the clipboard in %3 s. It can call the Server API for this project until %2: paste it only where you mean to.")
+                               .arg(m_tokens->fingerprint(), localTime(m_tokens->expiresAt()))
+                               .arg(std::chrono::duration_cast<std::chrono::seconds>(SecretClipboard::instance()->clearAfter()).count()),
                        8000);
 }
 

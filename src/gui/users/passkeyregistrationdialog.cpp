@@ -1,5 +1,6 @@
 #include "users/passkeyregistrationdialog.h"
 
+#include "clipboard/secretclipboard.h"
 #include "log/redactor.h"
 #include "ui_passkeyregistrationdialog.h"
 
@@ -33,7 +34,7 @@ PasskeyRegistrationDialog::PasskeyRegistrationDialog(const QString &who, const P
         m_ui->showTokenButton->setText(show ? tr("Hide") : tr("Show"));
     });
     connect(m_ui->copyTokenButton, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(m_ui->tokenEdit->text());
+        SecretClipboard::copy(m_ui->tokenEdit->text());
     });
     connect(m_ui->copyOptionsButton, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_ui->optionsEdit->toPlainText());
