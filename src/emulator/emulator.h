@@ -2,6 +2,7 @@
 
 #include "emulator/emulatorconfig.h"
 #include "emulator/emulatorstore.h"
+#include "emulator/hostpolicy.h"
 #include "emulator/router.h"
 #include "emulator/tokensigner.h"
 
@@ -82,6 +83,7 @@ private:
     std::unique_ptr<AuthTokenIssuer> m_tokens;
     std::unique_ptr<ServerApi> m_serverApi;
     std::unique_ptr<ControlApi> m_controlApi;
+    HostPolicy m_hosts;
     Router m_router;
 };
 
