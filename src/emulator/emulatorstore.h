@@ -131,6 +131,14 @@ public:
 
     void clear();
 
+    //! Caps on the number of users and passkeys, so that a runaway script cannot fill memory.
+    void setCaps(int maxUsers, int maxPasskeys);
+    //! Empty when \a users more users and \a passkeys more passkeys fit under the caps, else
+    //! the message saying which cap they would pass. Check it before createUser() and
+    //! addPasskey(), which do not.
+    QString roomFor(qsizetype users, qsizetype passkeys) const;
+    int passkeyCount() const { return int(m_passkeys.size()); }
+
     static QJsonObject toJson(const StoredUser &user);
     static QJsonObject toJson(const StoredPasskey &passkey);
 
@@ -159,6 +167,8 @@ private:
     int m_changeDepth = 0;
     bool m_inTransaction = false;
     QString m_changeError; //!< set once a write in the open Change failed
+    int m_maxUsers = 100000;
+    int m_maxPasskeys = 500000;
 };
 
 } // namespace plainkey::emulator

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "emulator/router.h"
+
+namespace plainkey::emulator {
+
+class AuthTokenIssuer;
+class Emulator;
+class HostPolicy;
+
+//! The emulator's own endpoints under /emulator/: simulated sign-up and sign-in, demo data,
+//! reset, faults and latency, and what the emulator is configured as. Loopback callers only,
+//! and never a web page: a foreign Origin is refused, and writes need a JSON Content-Type.
+class ControlApi
+{
+public:
+    ControlApi(Emulator &emulator, AuthTokenIssuer &tokens, const HostPolicy &hosts);
+
+    //! Puts the control API's routes and its screen (loopback, Origin, Content-Type) into \a group.
+    void addRoutes(Router::Group &group);
+
+private:
+    EmuResponse info(const RouteCall &call);
+    EmuResponse faults(const RouteCall &call);
+    EmuResponse putFaults(const RouteCall &call);
+    EmuResponse signUp(const RouteCall &call);
+    EmuResponse signIn(const RouteCall &call);
+    EmuResponse seed(const RouteCall &call);
+    EmuResponse reset(const RouteCall &call);
+    //! The project as the JSON of --export and --seed.
+    EmuResponse exportProject(const RouteCall &call);
+    EmuResponse revokeAccessTokens(const RouteCall &call);
+
+    Emulator &m_emulator;
+    AuthTokenIssuer &m_tokens;
+    const HostPolicy &m_hosts;
+};
+
+} // namespace plainkey::emulator
