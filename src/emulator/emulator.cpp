@@ -82,6 +82,11 @@ QUrl Emulator::baseUrl() const
     return u;
 }
 
+QStringList Emulator::browserOrigins() const
+{
+    return m_browserApi->origins().patterns();
+}
+
 void Emulator::setLatency(std::chrono::milliseconds latency)
 {
     m_faults->setLatency(latency);

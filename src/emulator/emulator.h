@@ -43,6 +43,9 @@ public:
     //! Why listen() failed.
     QString errorString() const { return m_error; }
     const EmulatorConfig &config() const { return m_config; }
+    //! The origins that may call the Browser API and run passkey ceremonies (patterns as
+    //! `--origin` takes them), the emulator's own included once it listens.
+    QStringList browserOrigins() const;
 
     //! A few users with realistic passkeys, for demos; calling it again adds nobody twice.
     void seedDemoData();

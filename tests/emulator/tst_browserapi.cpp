@@ -380,7 +380,13 @@ private slots:
     {
         EmulatorConfig config;
         config.allowedOrigins = {QStringLiteral("https://app.example.com")};
+        config.rpId = QStringLiteral("example.com");
         start(config);
+        const Answer info = emulatorCall(m_emu->baseUrl(), "GET", QStringLiteral("/emulator/info"));
+        QCOMPARE(info.json.value(QLatin1String("browserApiUrl")).toString(), m_emu->baseUrl().toString() + QStringLiteral("/browser"));
+        QCOMPARE(info.json.value(QLatin1String("rpId")).toString(), QStringLiteral("example.com"));
+        QCOMPARE(info.json.value(QLatin1String("allowedOrigins")).toArray().first().toString(), QStringLiteral("https://app.example.com"));
+        QVERIFY(info.json.value(QLatin1String("allowedOrigins")).toArray().contains(m_emu->baseUrl().toString()));
         const QUrl url = at(m_emu->baseUrl(), QStringLiteral("/browser/authenticate/begin"));
         QCOMPARE(send("OPTIONS", url, {}, {{"Origin", "https://app.example.com"}}).status, 204);
         QCOMPARE(send("OPTIONS", url, {}, {{"Origin", m_emu->baseUrl().toString().toUtf8()}}).status, 204);
@@ -398,6 +404,28 @@ private slots:
         QCOMPARE(complete.status, 401);
         QVERIFY2(complete.errorText().contains(QLatin1String("origin")), qPrintable(complete.errorText()));
         QCOMPARE(m_emu->userCount(), 0);
+
+        // The allowed page, with a passkey scoped to --rp-id and then to another RP ID.
+        const BrowserClient app(m_emu->baseUrl(), config.projectId, "https://app.example.com");
+        const QString appOrigin = QStringLiteral("https://app.example.com");
+        for (const QString &rpId : {QStringLiteral("localhost"), QStringLiteral("example.com")}) {
+            const Answer b = app.call("POST", QStringLiteral("/user/register/begin"), QJsonObject{{QStringLiteral("userName"), QStringLiteral("ada")}});
+            QCOMPARE(b.status, 200);
+            QCOMPARE(b.json.value(QLatin1String("options")).toObject().value(QLatin1String("rp")).toObject().value(QLatin1String("id")).toString(),
+                     QStringLiteral("example.com"));
+            const Answer c = app.call("POST", QStringLiteral("/user/register/complete"),
+                                      QJsonObject{{QStringLiteral("userId"), b.json.value(QLatin1String("userId"))},
+                                                  {QStringLiteral("credential"), a.registration(challengeOf(b), QStringLiteral("none"), UP | UV | AT, appOrigin, rpId).toJson()}});
+            if (rpId == QLatin1String("localhost")) {
+                QCOMPARE(c.status, 401);
+                QVERIFY2(c.errorText().contains(QLatin1String("RP ID")), qPrintable(c.errorText()));
+                QCOMPARE(m_emu->userCount(), 0);
+            } else {
+                QCOMPARE(c.status, 200);
+                QCOMPARE(c.header("Access-Control-Allow-Origin"), QByteArray("https://app.example.com"));
+                QCOMPARE(m_emu->userCount(), 1);
+            }
+        }
     }
 
     void replayedCompletesAreRefused()
