@@ -297,6 +297,8 @@ EmuResponse BrowserApi::registerComplete(const RouteCall &call)
                                          "begin again.").arg(shortened(userId)));
     if (auto known = refuseKnownCredential(credential.toObject()))
         return *known;
+    if (const QString full = m_store.roomFor(1, 1); !full.isEmpty())
+        return error(507, full);
     const auto verified = m_verifier->verifyRegistration(credential.toObject(), userId);
     if (!verified) {
         qCInfo(lcBrowserApi).noquote() << "sign-up refused:" << verified.error().message;
@@ -412,6 +414,8 @@ EmuResponse BrowserApi::addPasskeyComplete(const RouteCall &call)
         return error(400, QStringLiteral("credential is required (a RegistrationResponseJSON object)"));
     if (auto known = refuseKnownCredential(credential.toObject()))
         return *known;
+    if (const QString full = m_store.roomFor(0, 1); !full.isEmpty())
+        return error(507, full);
     // The challenge was issued for the token's user: another user's options cannot complete here.
     const auto verified = m_verifier->verifyRegistration(credential.toObject(), user->id);
     if (!verified) {

@@ -5,12 +5,16 @@
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
 #include "emulator/emulator.h"
+#include "emulator/hostpolicy.h"
 
 #include <cmath>
 
 namespace plainkey::emulator {
 
-ControlApi::ControlApi(Emulator &emulator, AuthTokenIssuer &tokens) : m_emulator(emulator), m_tokens(tokens) {}
+ControlApi::ControlApi(Emulator &emulator, AuthTokenIssuer &tokens, const HostPolicy &hosts)
+    : m_emulator(emulator), m_tokens(tokens), m_hosts(hosts)
+{
+}
 
 void ControlApi::addRoutes(Router::Group &g)
 {
@@ -20,10 +24,15 @@ void ControlApi::addRoutes(Router::Group &g)
     };
     // Whoever reaches these can mint tokens and break the service: local callers only, even
     // when the Server API is offered to other machines (--allow-non-loopback).
-    g.screen = [](const EmuRequest &r) -> std::optional<EmuResponse> {
+    // A web page the developer browses can make the browser send requests here: a
+    // cross-origin one carries its Origin (refused, reads included), and one without a
+    // preflight cannot carry Content-Type: application/json (writes need it).
+    g.screen = [this](const EmuRequest &r) -> std::optional<EmuResponse> {
         if (!isLoopbackPeer(r.peer))
             return error(403, QStringLiteral("The /emulator/ endpoints answer loopback clients only"));
-        return std::nullopt;
+        if (auto refused = m_hosts.checkSameOrigin(r, m_emulator.port()))
+            return refused;
+        return HostPolicy::checkJsonWrite(r);
     };
     // The bodies here are optional: no body is an empty object.
     g.add("GET", QStringLiteral("/info"), to(&ControlApi::info))
@@ -91,6 +100,9 @@ EmuResponse ControlApi::signUp(const RouteCall &call)
     const QJsonValue label = body.value(QLatin1String("label"));
     if (!label.isUndefined() && !label.isNull() && !label.isString())
         return error(400, QStringLiteral("label must be a string"));
+    // Room for both first, so that a refusal leaves no user without their passkey.
+    if (const QString full = store.roomFor(1, 1); !full.isEmpty())
+        return error(507, full);
     const auto user = store.createUser(name, &why);
     if (!user)
         return error(400, why);

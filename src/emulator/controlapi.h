@@ -6,15 +6,17 @@ namespace plainkey::emulator {
 
 class AuthTokenIssuer;
 class Emulator;
+class HostPolicy;
 
 //! The emulator's own endpoints under /emulator/: simulated sign-up and sign-in, demo data,
-//! reset, faults and latency, and what the emulator is configured as. Loopback callers only.
+//! reset, faults and latency, and what the emulator is configured as. Loopback callers only,
+//! and never a web page: a foreign Origin is refused, and writes need a JSON Content-Type.
 class ControlApi
 {
 public:
-    ControlApi(Emulator &emulator, AuthTokenIssuer &tokens);
+    ControlApi(Emulator &emulator, AuthTokenIssuer &tokens, const HostPolicy &hosts);
 
-    //! Puts the control API's routes and its loopback-only screen into \a group.
+    //! Puts the control API's routes and its screen (loopback, Origin, Content-Type) into \a group.
     void addRoutes(Router::Group &group);
 
 private:
@@ -29,6 +31,7 @@ private:
 
     Emulator &m_emulator;
     AuthTokenIssuer &m_tokens;
+    const HostPolicy &m_hosts;
 };
 
 } // namespace plainkey::emulator

@@ -45,6 +45,9 @@ void seedDemoData(EmulatorStore &store)
         const std::optional<QString> name = s.userName ? std::optional<QString>(QString::fromLatin1(s.userName)) : std::nullopt;
         if (name ? store.userByName(*name) != nullptr : seededBefore)
             continue;
+        // A full store gets the users that fit, each with all their passkeys or not at all.
+        if (!store.roomFor(1, s.keys.size()).isEmpty())
+            continue;
         const auto user = store.createUser(name, &why);
         if (!user)
             continue;

@@ -29,9 +29,11 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
       m_faults(new FaultInjector(this)),
       m_tokens(std::make_unique<AuthTokenIssuer>(m_config, m_store, m_signer)),
       m_serverApi(std::make_unique<ServerApi>(m_config, m_store, m_signer, *m_tokens)),
-      m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens)),
-      m_browserApi(std::make_unique<BrowserApi>(m_config, m_store, m_signer, *m_tokens))
+      m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens, m_hosts)),
+      m_browserApi(std::make_unique<BrowserApi>(m_config, m_store, m_signer, *m_tokens)),
+      m_hosts(m_config.hostNames)
 {
+    m_store.setCaps(m_config.maxUsers, m_config.maxPasskeys);
     connect(m_faults, &FaultInjector::faultChanged, this, &Emulator::faultChanged);
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
@@ -52,7 +54,12 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
         m_error = QStringLiteral("Already listening on port %1").arg(m_port);
         return false;
     }
-    auto *tcp = new TcpListener(m_config.maxBodyBytes, m_server);
+    TcpListener::Limits limits;
+    limits.maxBodyBytes = m_config.maxBodyBytes;
+    limits.idleTimeout = m_config.idleTimeout;
+    limits.requestTimeout = m_config.requestTimeout;
+    limits.maxConnections = m_config.maxConnections;
+    auto *tcp = new TcpListener(limits, m_server);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
@@ -130,6 +137,14 @@ QStringList Emulator::apiSegments(const EmuRequest &request)
 
 void Emulator::dispatch(const EmuRequest &request, QTcpSocket *socket)
 {
+    // Before anything else, faults included: a page reaching the emulator through DNS
+    // rebinding gets nothing but this refusal.
+    if (auto refused = m_hosts.checkHost(request)) {
+        refused->closeConnection = request.wantsClose();
+        refused->omitBody = request.method == "HEAD";
+        respond(socket, request, *refused, false);
+        return;
+    }
     const QStringList segments = apiSegments(request);
     const Router::Group *group = m_router.groupFor(segments);
     const bool faultable = group && group->faultable;

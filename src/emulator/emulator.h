@@ -2,6 +2,7 @@
 
 #include "emulator/emulatorconfig.h"
 #include "emulator/emulatorstore.h"
+#include "emulator/hostpolicy.h"
 #include "emulator/router.h"
 #include "emulator/tokensigner.h"
 
@@ -92,6 +93,7 @@ private:
     std::unique_ptr<ServerApi> m_serverApi;
     std::unique_ptr<ControlApi> m_controlApi;
     std::unique_ptr<BrowserApi> m_browserApi;
+    HostPolicy m_hosts;
     Router m_router;
 };
 

@@ -34,6 +34,22 @@ struct EmulatorConfig
     QStringList allowedOrigins;
     //! How long a Browser API begin (its challenge, a pending sign-up, a login session) lasts.
     std::chrono::seconds ceremonyTtl{300};
+
+    //! Host header names (or addresses) the emulator answers to besides the loopback ones
+    //! (localhost, *.localhost, 127.x.x.x, [::1]); any other Host is refused with 421, so a
+    //! web page cannot reach it through DNS rebinding. Given by --host-name.
+    QStringList hostNames;
+    //! A connection that sends nothing for this long (before its first request, or between
+    //! requests) is closed.
+    std::chrono::milliseconds idleTimeout{10000};
+    //! A request whose head (and body, when it has a Content-Length) has not arrived this long
+    //! after its first byte gets 408 and is closed.
+    std::chrono::milliseconds requestTimeout{10000};
+    //! Open connections beyond this get 503 at once and are closed.
+    int maxConnections = 512;
+    //! The store's caps: creating more users or passkeys gets 507.
+    int maxUsers = 100000;
+    int maxPasskeys = 500000;
 };
 
 //! A failure injected into every Server API answer (not /emulator/ ones).

@@ -196,6 +196,27 @@ void EmulatorStore::clear()
     m_authTokens.clear();
 }
 
+void EmulatorStore::setCaps(int maxUsers, int maxPasskeys)
+{
+    m_maxUsers = maxUsers;
+    m_maxPasskeys = maxPasskeys;
+}
+
+QString EmulatorStore::roomFor(qsizetype users, qsizetype passkeys) const
+{
+    if (users > 0 && m_users.size() + users > m_maxUsers)
+        return QStringLiteral("The emulator holds at most %1 users and has %2; delete some (DELETE /user) or reset it "
+                              "(POST /emulator/reset), or start it with a larger --max-users")
+                .arg(m_maxUsers)
+                .arg(m_users.size());
+    if (passkeys > 0 && m_passkeys.size() + passkeys > m_maxPasskeys)
+        return QStringLiteral("The emulator holds at most %1 passkeys and has %2; delete some (DELETE /credential/{id}) or reset it "
+                              "(POST /emulator/reset), or start it with a larger --max-passkeys")
+                .arg(m_maxPasskeys)
+                .arg(m_passkeys.size());
+    return {};
+}
+
 QJsonObject EmulatorStore::toJson(const StoredUser &user)
 {
     QJsonObject o{{QStringLiteral("id"), user.id}};

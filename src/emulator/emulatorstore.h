@@ -88,6 +88,14 @@ public:
 
     void clear();
 
+    //! Caps on the number of users and passkeys, so that a runaway script cannot fill memory.
+    void setCaps(int maxUsers, int maxPasskeys);
+    //! Empty when \a users more users and \a passkeys more passkeys fit under the caps, else
+    //! the message saying which cap they would pass. Check it before createUser() and
+    //! addPasskey(), which do not.
+    QString roomFor(qsizetype users, qsizetype passkeys) const;
+    int passkeyCount() const { return int(m_passkeys.size()); }
+
     static QJsonObject toJson(const StoredUser &user);
     static QJsonObject toJson(const StoredPasskey &passkey);
 
@@ -101,6 +109,8 @@ private:
     QHash<QByteArray, QDateTime> m_accessTokens;
     QHash<QByteArray, StoredAuthToken> m_authTokens;
     int m_insertsSincePurge = 0;
+    int m_maxUsers = 100000;
+    int m_maxPasskeys = 500000;
 };
 
 } // namespace plainkey::emulator

@@ -94,6 +94,7 @@ QByteArray HttpServer::reasonPhrase(int status)
     case 422: return "Unprocessable Content";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
+    case 421: return "Misdirected Request";
     case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
@@ -101,6 +102,7 @@ QByteArray HttpServer::reasonPhrase(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 507: return "Insufficient Storage";
     default: return status >= 400 ? "Error" : "OK";
     }
 }

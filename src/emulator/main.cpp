@@ -1,6 +1,7 @@
 // plainkey-emulator: a local PlainKey Server API for demos, development and tests.
 
 #include "emulator/emulator.h"
+#include "emulator/hostpolicy.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -56,7 +57,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption expiresFormat(QStringLiteral("expires-at-format"), QStringLiteral("expiresAt in verify answers: iso, seconds or millis (default iso)."), QStringLiteral("format"), QStringLiteral("iso"));
     const QCommandLineOption singleUse(QStringLiteral("single-use-tokens"), QStringLiteral("A verified token cannot be verified again."));
     const QCommandLineOption seed(QStringLiteral("seed-demo"), QStringLiteral("Start with a few demo users and passkeys."));
-    const QCommandLineOption allowRemote(QStringLiteral("allow-non-loopback"), QStringLiteral("Allow listening on an address other than loopback."));
+    const QCommandLineOption allowRemote(QStringLiteral("allow-non-loopback"),
+                                         QStringLiteral("Allow listening on an address other than loopback (needs --host-name)."));
+    const QCommandLineOption hostName(QStringLiteral("host-name"),
+                                      QStringLiteral("A name (or address) the emulator is reached by, besides localhost and 127.0.0.1; "
+                                                     "requests whose Host header names anything else are refused (DNS rebinding). Repeatable."),
+                                      QStringLiteral("name"));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"), QStringLiteral("Connections open at once; more get 503 (default 512)."),
+                                            QStringLiteral("n"), QStringLiteral("512"));
+    const QCommandLineOption maxUsers(QStringLiteral("max-users"), QStringLiteral("Users the store holds at most (default 100000)."),
+                                      QStringLiteral("n"), QStringLiteral("100000"));
+    const QCommandLineOption maxPasskeys(QStringLiteral("max-passkeys"), QStringLiteral("Passkeys the store holds at most (default 500000)."),
+                                         QStringLiteral("n"), QStringLiteral("500000"));
     const QCommandLineOption rpId(QStringLiteral("rp-id"), QStringLiteral("WebAuthn relying party ID of the Browser API (default localhost)."),
                                   QStringLiteral("domain"), QStringLiteral("localhost"));
     const QCommandLineOption origin(QStringLiteral("origin"),
@@ -64,7 +76,8 @@ int main(int argc, char *argv[])
                                                    "http://localhost:5173 or http://localhost:* (any port); repeatable. Default:\n"
                                                    "http://localhost:* and http://127.0.0.1:*. The emulator's own origin is always allowed."),
                                     QStringLiteral("URL"));
-    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote, rpId, origin});
+    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote, hostName,
+                       maxConnections, maxUsers, maxPasskeys, rpId, origin});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \u201c%1\u201d (see --help)").arg(parser.positionalArguments().first()));
@@ -122,6 +135,26 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("--origin takes an origin such as http://localhost:5173 or http://localhost:* (scheme, host and port, no path), not \u201c%1\u201d").arg(o));
         config.allowedOrigins.append(o);
     }
+    for (const QString &name : parser.values(hostName)) {
+        QString why;
+        if (!HostPolicy::isValidHostName(name, &why))
+            return fail(why);
+        config.hostNames.append(name);
+    }
+    // Counts: whole numbers in a range, so that no cap is zero or absurd.
+    auto count = [&](const QCommandLineOption &option, int max, int *out) {
+        const int n = parser.value(option).toInt(&ok);
+        if (!ok || n < 1 || n > max)
+            return false;
+        *out = n;
+        return true;
+    };
+    if (!count(maxConnections, 100000, &config.maxConnections))
+        return fail(QStringLiteral("--max-connections takes a whole number from 1 to 100000"));
+    if (!count(maxUsers, 100000000, &config.maxUsers))
+        return fail(QStringLiteral("--max-users takes a whole number from 1 to 100000000"));
+    if (!count(maxPasskeys, 100000000, &config.maxPasskeys))
+        return fail(QStringLiteral("--max-passkeys takes a whole number from 1 to 100000000"));
 
     const QString hostText = parser.value(host);
     QHostAddress address;
@@ -131,6 +164,13 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--host takes an IP address, not \u201c%1\u201d").arg(hostText));
     if (!address.isLoopback() && !parser.isSet(allowRemote))
         return fail(QStringLiteral("refusing to listen on %1: other machines could reach the emulator. Pass --allow-non-loopback if you mean it.").arg(hostText));
+    // Other machines reach it by some name or address; only the ones named are answered, so
+    // that a web page cannot reach it through DNS rebinding under a name of its own.
+    if (!address.isLoopback() && config.hostNames.isEmpty())
+        return fail(QStringLiteral("refusing to listen on %1 without --host-name: name each host name or address other machines use to reach "
+                                   "the emulator (for example --host-name 192.168.1.20 --host-name devbox.local); requests with any other Host "
+                                   "header are refused.")
+                            .arg(hostText));
     const int portNumber = parser.value(port).toInt(&ok);
     if (!ok || portNumber < 0 || portNumber > 65535)
         return fail(QStringLiteral("--port takes a number from 0 to 65535"));

@@ -6,9 +6,12 @@
 #include "emulator/emulatorstore.h"
 #include "emulator/tokensigner.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSet>
+
+#include <openssl/crypto.h>
 
 #include <algorithm>
 
@@ -108,7 +111,12 @@ EmuResponse ServerApi::accessToken(const RouteCall &call)
         return error(400, QStringLiteral("client_id is required"));
     if (!hasSecret || clientSecret.isEmpty())
         return error(400, QStringLiteral("client_secret is required"));
-    if (clientId != m_config.projectId || clientSecret != m_config.clientSecret)
+    // The secret is compared in constant time, over digests so that the lengths are equal and
+    // the comparison says nothing about the secret's length either.
+    const QByteArray given = QCryptographicHash::hash(clientSecret.toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray expected = QCryptographicHash::hash(m_config.clientSecret.toUtf8(), QCryptographicHash::Sha256);
+    const bool secretMatches = CRYPTO_memcmp(given.constData(), expected.constData(), size_t(expected.size())) == 0;
+    if (clientId != m_config.projectId || !secretMatches)
         return error(400, QStringLiteral("Invalid client credentials"));
     const QByteArray token = "pk_at_" + randomToken(32);
     m_store.addAccessToken(token, QDateTime::currentDateTimeUtc().addSecs(m_config.accessTokenTtl.count()));
@@ -188,6 +196,8 @@ EmuResponse ServerApi::createUser(const RouteCall &call)
     QString why;
     if (!readUserName(call.body, QStringLiteral("userName"), &name, &why))
         return error(400, why);
+    if (const QString full = m_store.roomFor(1, 0); !full.isEmpty())
+        return error(507, full);
     const auto u = m_store.createUser(name, &why);
     return u ? json(200, EmulatorStore::toJson(*u)) : error(400, why);
 }
@@ -243,6 +253,8 @@ EmuResponse ServerApi::createUsers(const RouteCall &call)
             seen.insert(*name);
         names.append(name);
     }
+    if (const QString full = m_store.roomFor(names.size(), 0); !full.isEmpty())
+        return error(507, full);
     QJsonArray created;
     for (const auto &name : names) {
         QString why;

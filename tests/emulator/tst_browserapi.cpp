@@ -524,6 +524,32 @@ private slots:
         QCOMPARE(m_emu->userCount(), 1);
     }
 
+    void storeCapsHoldForBrowserSignUps()
+    {
+        EmulatorConfig config;
+        config.maxUsers = 1;
+        config.maxPasskeys = 2;
+        start(config);
+        SoftAuthenticator first(SoftAuthenticator::ES256);
+        SoftAuthenticator second(SoftAuthenticator::ES256);
+        const Answer up = signUp(first, QStringLiteral("ada"));
+        QCOMPARE(up.status, 200);
+        Answer refused = signUp(second, QStringLiteral("bob"));
+        QCOMPARE(refused.status, 507);
+        QVERIFY2(refused.errorText().contains(QLatin1String("--max-users")), qPrintable(refused.errorText()));
+        QCOMPARE(m_emu->userCount(), 1);
+        // One more passkey fits, then none.
+        for (int i = 0; i < 2; ++i) {
+            SoftAuthenticator extra(SoftAuthenticator::ES256, first.userHandle);
+            const Answer begin = m_browser->call("POST", QStringLiteral("/user/credential/begin"), QJsonObject{{QStringLiteral("authenticationToken"), tokenOf(up)}});
+            refused = m_browser->call("POST", QStringLiteral("/user/credential/complete"),
+                                      QJsonObject{{QStringLiteral("authenticationToken"), tokenOf(up)},
+                                                  {QStringLiteral("credential"), registrationJson(extra, challengeOf(begin))}});
+            QCOMPARE(refused.status, i == 0 ? 200 : 507);
+        }
+        QCOMPARE(passkeysOf(up.json.value(QLatin1String("userId")).toString()).size(), 2);
+    }
+
     void counterRegressionIsRefused()
     {
         SoftAuthenticator a(SoftAuthenticator::ES256);

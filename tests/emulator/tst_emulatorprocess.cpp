@@ -186,6 +186,10 @@ void tst_EmulatorProcess::programRefusesBadOptions_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("public address") << QStringList{"--host", "0.0.0.0"} << "--allow-non-loopback";
     QTest::newRow("IPv6 any") << QStringList{"--host", "::"} << "--allow-non-loopback";
+    QTest::newRow("public address without host names") << QStringList{"--host", "0.0.0.0", "--allow-non-loopback"} << "--host-name";
+    QTest::newRow("LAN address without host names") << QStringList{"--host", "192.168.1.20", "--allow-non-loopback"} << "--host-name";
+    QTest::newRow("empty host name") << QStringList{"--host-name", ""} << "--host-name";
+    QTest::newRow("host name with a port") << QStringList{"--host-name", "devbox.test:8080"} << "--host-name";
     QTest::newRow("host name") << QStringList{"--host", "example.com"} << "IP address";
     QTest::newRow("bad port") << QStringList{"--port", "70000"} << "--port";
     QTest::newRow("port text") << QStringList{"--port", "http"} << "--port";
@@ -228,7 +232,7 @@ void tst_EmulatorProcess::programExplainsItself()
     QVERIFY(p.process.waitForFinished(15000));
     QCOMPARE(p.process.exitCode(), 0);
     const QString help = QString::fromUtf8(p.process.readAllStandardOutput());
-    for (const char *word : {"--port", "--seed-demo", "PLAINKEY_EMULATOR_CLIENT_SECRET", "/emulator/faults", "--allow-non-loopback"})
+    for (const char *word : {"--port", "--seed-demo", "PLAINKEY_EMULATOR_CLIENT_SECRET", "/emulator/faults", "--allow-non-loopback", "--host-name"})
         QVERIFY2(help.contains(QLatin1String(word)), word);
 }
 
@@ -243,7 +247,7 @@ void tst_EmulatorProcess::threadServesWhileTheCallerIsBusy()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, quint16(thread.baseUrl().port()));
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("GET /emulator/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    socket.write("GET /emulator/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     QByteArray bytes;
     while (socket.waitForReadyRead(5000))
         bytes += socket.readAll();

@@ -4,6 +4,7 @@
 // blocking sockets.
 
 #include "emulatortesthelper.h"
+#include "wireclient.h"
 
 #include "emulator/emulatorthread.h"
 
@@ -19,135 +20,10 @@
 using namespace plainkey::emulator;
 using emutest::isFreshHttpDate;
 
-namespace {
-
-//! One HTTP answer cut out of the byte stream.
-struct WireAnswer
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const QByteArray &line : head.split('\n')) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-                return line.mid(colon + 1).trimmed();
-        }
-        return {};
-    }
-};
-
-//! What a connection received: the complete answers, the bytes left over, and how it ended.
-struct Wire
-{
-    QByteArray bytes;
-    QList<WireAnswer> answers;
-    QList<int> interim; //!< 1xx statuses seen
-    bool closed = false;
-    qint64 ms = 0;
-};
-
-//! Cuts complete answers out of \a bytes (1xx interim answers aside); \a rest keeps the tail.
-void parseAnswers(const QByteArray &bytes, QList<WireAnswer> *answers, QList<int> *interim, QByteArray *rest, bool headRequest = false)
-{
-    qsizetype at = 0;
-    answers->clear();
-    interim->clear();
-    while (true) {
-        const qsizetype end = bytes.indexOf("\r\n\r\n", at);
-        if (end < 0)
-            break;
-        WireAnswer a;
-        a.head = bytes.mid(at, end - at);
-        const qsizetype eol = a.head.indexOf('\r');
-        const QList<QByteArray> statusLine = (eol < 0 ? a.head : a.head.left(eol)).split(' ');
-        a.status = statusLine.size() > 1 ? statusLine.at(1).toInt() : -1;
-        if (a.status >= 100 && a.status < 200) {
-            interim->append(a.status);
-            at = end + 4;
-            continue;
-        }
-        const qint64 length = headRequest ? 0 : a.header("content-length").toLongLong();
-        if (bytes.size() - (end + 4) < length)
-            break;
-        a.body = bytes.mid(end + 4, length);
-        answers->append(a);
-        at = end + 4 + length;
-    }
-    *rest = bytes.mid(at);
-}
-
-class Client
-{
-public:
-    explicit Client(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        m_connected = m_socket.waitForConnected(5000);
-    }
-    bool connected() const { return m_connected; }
-    void send(const QByteArray &bytes)
-    {
-        m_socket.write(bytes);
-        m_socket.waitForBytesWritten(5000);
-    }
-    //! Reads until \a answers complete answers (or \a interim 1xx ones) arrived, the peer
-    //! closed, or \a timeoutMs passed.
-    Wire read(int answers, int timeoutMs = 3000, int interim = 0, bool headRequest = false)
-    {
-        Wire w;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            QByteArray rest;
-            parseAnswers(m_bytes, &w.answers, &w.interim, &rest, headRequest);
-            if ((answers > 0 && w.answers.size() >= answers) || (interim > 0 && w.interim.size() >= interim))
-                break;
-            if (m_socket.state() != QAbstractSocket::ConnectedState) {
-                w.closed = true;
-                break;
-            }
-            if (m_socket.waitForReadyRead(int(qMax<qint64>(1, timeoutMs - t.elapsed()))))
-                m_bytes += m_socket.readAll();
-            else if (m_socket.state() != QAbstractSocket::ConnectedState)
-                m_bytes += m_socket.readAll();
-        }
-        QByteArray rest;
-        parseAnswers(m_bytes, &w.answers, &w.interim, &rest, headRequest);
-        w.closed = w.closed || m_socket.state() != QAbstractSocket::ConnectedState;
-        w.bytes = m_bytes;
-        w.ms = t.elapsed();
-        return w;
-    }
-    //! Waits up to \a timeoutMs for the peer to close.
-    bool waitClosed(int timeoutMs)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (m_socket.state() == QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs) {
-            if (m_socket.waitForReadyRead(int(qMax<qint64>(1, timeoutMs - t.elapsed()))))
-                m_bytes += m_socket.readAll();
-        }
-        return m_socket.state() != QAbstractSocket::ConnectedState;
-    }
-    QTcpSocket &socket() { return m_socket; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_bytes;
-    bool m_connected = false;
-};
-
-QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &extraHeaders = {})
-{
-    QByteArray r = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders;
-    if (!body.isEmpty() || method == "POST" || method == "PUT")
-        r += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    return r + "\r\n" + body;
-}
-
-} // namespace
+using emutest::Client;
+using emutest::Wire;
+using emutest::WireAnswer;
+using emutest::request;
 
 class tst_EmulatorWire : public QObject
 {
@@ -211,12 +87,12 @@ void tst_EmulatorWire::malformedRequestsNeverStopTheServer_data()
     QTest::newRow("two lengths") << QByteArray("POST /user HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}");
     QTest::newRow("bad chunk") << QByteArray("POST /user HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
     QTest::newRow("bad version") << QByteArray("GET /openapi HTTP/7\r\n\r\n");
-    QTest::newRow("bare LF") << QByteArray("GET /openapi HTTP/1.1\nHost: x\n\n");
-    QTest::newRow("websocket upgrade") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    QTest::newRow("bare LF") << QByteArray("GET /openapi HTTP/1.1\nHost: 127.0.0.1\n\n");
+    QTest::newRow("websocket upgrade") << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     QTest::newRow("CONNECT") << QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
-    QTest::newRow("percent garbage") << QByteArray("GET /user/%ff%00%zz HTTP/1.1\r\nHost: x\r\n\r\n");
-    QTest::newRow("absolute URI") << QByteArray("GET http://elsewhere.example/openapi HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTest::newRow("percent garbage") << QByteArray("GET /user/%ff%00%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTest::newRow("absolute URI") << QByteArray("GET http://elsewhere.example/openapi HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QTest::newRow("half a head, then silence") << QByteArray("GET /openapi HTTP/1.1\r\nHo");
 }
 
@@ -344,7 +220,7 @@ void tst_EmulatorWire::expectContinueGetsAnInterimAnswer()
     const QByteArray body = R"({"userName":"expect@example.com"})";
     Client c(m_port);
     QVERIFY(c.connected());
-    c.send("POST /emulator/sign-up HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+    c.send("POST /emulator/sign-up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
            + QByteArray::number(body.size()) + "\r\n\r\n");
     const Wire interim = c.read(0, 2000, 1);
     QCOMPARE(interim.interim, QList<int>{100});
@@ -360,12 +236,12 @@ void tst_EmulatorWire::oversizedRequestsAreRefusedBeforeTheBody_data()
 {
     QTest::addColumn<QByteArray>("head");
     QTest::addColumn<int>("status");
-    QTest::newRow("50 MB announced") << QByteArray("POST /user/bulk HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n\r\n") << 413;
-    QTest::newRow("length beyond 64 bits") << QByteArray("POST /user HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n") << 413;
-    QTest::newRow("with Expect") << QByteArray("POST /user HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n") << 413;
-    QTest::newRow("emulator path too") << QByteArray("POST /emulator/sign-up HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n") << 413;
-    QTest::newRow("100 KB head") << QByteArray("GET /openapi HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(100 * 1024, 'p') + "\r\n\r\n") << 431;
-    QTest::newRow("100 KB path") << QByteArray("GET /" + QByteArray(100 * 1024, 'p') + " HTTP/1.1\r\nHost: x\r\n\r\n") << 431;
+    QTest::newRow("50 MB announced") << QByteArray("POST /user/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 52428800\r\n\r\n") << 413;
+    QTest::newRow("length beyond 64 bits") << QByteArray("POST /user HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") << 413;
+    QTest::newRow("with Expect") << QByteArray("POST /user HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n") << 413;
+    QTest::newRow("emulator path too") << QByteArray("POST /emulator/sign-up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1048577\r\n\r\n") << 413;
+    QTest::newRow("100 KB head") << QByteArray("GET /openapi HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + QByteArray(100 * 1024, 'p') + "\r\n\r\n") << 431;
+    QTest::newRow("100 KB path") << QByteArray("GET /" + QByteArray(100 * 1024, 'p') + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 431;
 }
 
 void tst_EmulatorWire::oversizedRequestsAreRefusedBeforeTheBody()
@@ -389,7 +265,7 @@ void tst_EmulatorWire::chunkedBodiesAreLimitedAsTheyArrive()
 {
     Client c(m_port);
     QVERIFY(c.connected());
-    c.send("POST /user/bulk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    c.send("POST /user/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     const QByteArray chunk = "400\r\n" + QByteArray(1024, ' ') + "\r\n";
     for (int i = 0; i < 1300 && c.socket().state() == QAbstractSocket::ConnectedState; ++i)
         c.socket().write(chunk);
