@@ -1,5 +1,7 @@
 #include "emulator/controlapi.h"
 
+#include <QJsonArray>
+
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
 #include "emulator/emulator.h"
@@ -50,12 +52,17 @@ EmuResponse ControlApi::info(const RouteCall &)
     const EmulatorConfig &config = m_emulator.config();
     QUrl server = m_emulator.baseUrl();
     server.setPath(QStringLiteral("/server"));
+    QUrl browser = m_emulator.baseUrl();
+    browser.setPath(QStringLiteral("/browser"));
     const char *format = config.expiresAtFormat == EmulatorConfig::ExpiresAtFormat::Iso8601        ? "iso"
                          : config.expiresAtFormat == EmulatorConfig::ExpiresAtFormat::EpochSeconds ? "seconds"
                                                                                                  : "millis";
     return json(200, QJsonObject{{QStringLiteral("projectId"), config.projectId},
                                  {QStringLiteral("baseUrl"), m_emulator.baseUrl().toString()},
                                  {QStringLiteral("serverApiUrl"), server.toString()},
+                                 {QStringLiteral("browserApiUrl"), browser.toString()},
+                                 {QStringLiteral("rpId"), config.rpId},
+                                 {QStringLiteral("allowedOrigins"), QJsonArray::fromStringList(m_emulator.browserOrigins())},
                                  {QStringLiteral("accessTokenTtlSeconds"), qint64(config.accessTokenTtl.count())},
                                  {QStringLiteral("authTokenTtlSeconds"), qint64(config.authTokenTtl.count())},
                                  {QStringLiteral("tokenFormat"), config.tokenFormat == EmulatorConfig::TokenFormat::Jwt ? QStringLiteral("jwt") : QStringLiteral("opaque")},

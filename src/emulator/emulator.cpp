@@ -2,6 +2,7 @@
 
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
+#include "emulator/browserapi.h"
 #include "emulator/controlapi.h"
 #include "emulator/demoseed.h"
 #include "emulator/faultinjector.h"
@@ -29,15 +30,19 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
       m_tokens(std::make_unique<AuthTokenIssuer>(m_config, m_store, m_signer)),
       m_serverApi(std::make_unique<ServerApi>(m_config, m_store, m_signer, *m_tokens)),
       m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens, m_hosts)),
+      m_browserApi(std::make_unique<BrowserApi>(m_config, m_store, m_signer, *m_tokens)),
       m_hosts(m_config.hostNames)
 {
     m_store.setCaps(m_config.maxUsers, m_config.maxPasskeys);
     connect(m_faults, &FaultInjector::faultChanged, this, &Emulator::faultChanged);
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
-    // The Server API at the root (and under /server, see apiSegments()), the control API
-    // under /emulator; the longest prefix takes a request.
+    // The Server API at the root (and under /server, see apiSegments()), the Browser API under
+    // /browser, the control API under /emulator; the longest prefix takes a request.
     m_serverApi->addRoutes(m_router.group(QString()));
+    m_browserApi->addRoutes(m_router.group(QStringLiteral("/browser")));
+    m_browserApi->setTokenIssued([this](const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
+                                        const QString &ceremony) { emit browserTokenIssued(userId, userName, token, expiresAt, ceremony); });
     m_controlApi->addRoutes(m_router.group(QStringLiteral("/emulator")));
 }
 
@@ -67,6 +72,10 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
     m_server->bind(tcp);
     m_port = tcp->serverPort();
     m_address = address;
+    // The sample page at /demo/ is served from here, so its origin may always call /browser.
+    QUrl localhostUrl = baseUrl();
+    localhostUrl.setHost(QStringLiteral("localhost"));
+    m_browserApi->setOwnOrigins({baseUrl().toString(), localhostUrl.toString()});
     return true;
 }
 
@@ -78,6 +87,11 @@ QUrl Emulator::baseUrl() const
     u.setHost(any || m_address.isNull() ? QStringLiteral("127.0.0.1") : m_address.toString());
     u.setPort(m_port);
     return u;
+}
+
+QStringList Emulator::browserOrigins() const
+{
+    return m_browserApi->origins().patterns();
 }
 
 void Emulator::setLatency(std::chrono::milliseconds latency)
@@ -108,6 +122,7 @@ void Emulator::seedDemoData()
 void Emulator::reset()
 {
     m_store.clear();
+    m_browserApi->clear();
     m_faults->clear();
 }
 

@@ -204,7 +204,7 @@ bool EmulatorStore::insertUser(const StoredUser &u, QString *error)
         *error = QStringLiteral("A user named \"%1\" already exists").arg(*u.userName);
         return false;
     }
-    if (m_users.contains(u.id)) {
+    if (u.id.isEmpty() || m_users.contains(u.id)) {
         *error = QStringLiteral("A user with ID \"%1\" already exists").arg(u.id);
         return false;
     }
@@ -266,6 +266,17 @@ const StoredPasskey *EmulatorStore::passkey(const QString &id) const
 {
     const auto it = m_passkeys.constFind(id);
     return it == m_passkeys.cend() ? nullptr : &*it;
+}
+
+const StoredPasskey *EmulatorStore::passkeyByWebAuthnId(const QString &webAuthnId) const
+{
+    // A scan: an emulated project holds a few thousand passkeys at most, and a sign-in or
+    // registration looks one up once.
+    for (const StoredPasskey &p : m_passkeys) {
+        if (p.webAuthnId == webAuthnId)
+            return &p;
+    }
+    return nullptr;
 }
 
 StoredPasskey EmulatorStore::addPasskey(StoredPasskey p)

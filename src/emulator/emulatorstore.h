@@ -107,6 +107,8 @@ public:
     QList<StoredPasskey> passkeysOf(const QString &userId) const;
     //! A passkey to read; change it with updatePasskey().
     const StoredPasskey *passkey(const QString &id) const;
+    //! The passkey whose WebAuthn credential ID (base64url) is \a webAuthnId; nullptr when none.
+    const StoredPasskey *passkeyByWebAuthnId(const QString &webAuthnId) const;
     //! Adds a passkey (a new ID and creation time when it has none). Check
     //! Change::commit() before telling anyone it exists.
     StoredPasskey addPasskey(StoredPasskey passkey);
