@@ -194,8 +194,8 @@
         credentials: 'omit',
       });
     } catch (e) {
-      throw new ApiError(0, '', 'the emulator at ' + window.location.origin +
-                         ' did not answer (' + e.message + '). Is plainkey-emulator still running?', path);
+      throw new ApiError(0, '', 'the emulator at ' + window.location.origin + ' did not answer (' + e.message +
+                         '); check that plainkey-emulator still runs, then try again', path);
     }
     // Read the text first: a proxy or an outage can answer with HTML or nothing.
     const text = await response.text();
@@ -257,12 +257,17 @@
 
   // Turns anything a ceremony can throw into words a person can act on.
   function explain(action, error) {
+    if (error instanceof ApiError && error.status === 0)
+      return [action + ' failed: ' + error.message + '.', ''];
     if (error instanceof ApiError) {
       const status = error.status ? ' (HTTP ' + error.status + (error.statusText ? ' ' + error.statusText : '') + ')' : '';
       let advice = '';
-      if (error.status === 401) advice = ' Sign in again to get a fresh token.';
-      else if (error.status >= 500) advice = ' Look at the emulator\u2019s log; try again.';
-      return [action + ' failed: the server said \u201c' + error.message + '\u201d' + status + '.', advice.trim()];
+      if (error.status === 401 || error.status === 403)
+        advice = session.token ? 'Your token may have expired: sign out and sign in again.'
+                               : 'Check the project ID at the top of the page.';
+      else if (error.status >= 500)
+        advice = 'Look at the emulator\u2019s log, then try again.';
+      return [action + ' failed: the server said \u201c' + error.message + '\u201d' + status + '.', advice];
     }
     if (error instanceof ShapeError)
       return [action + ' failed: the server\u2019s answer does not follow the Browser API contract.', error.message + '.'];
@@ -367,7 +372,7 @@
       reveal.textContent = 'Hide';
     } else {
       const fp = await fingerprint(session.token);
-      text.textContent = (fp ? '#' + fp + ' ' : '') + '\u2022'.repeat(12);
+      text.textContent = (fp ? '#' + fp + ' ' : '') + '\u2022'.repeat(10);
       text.className = 'masked';
       reveal.textContent = 'Reveal';
     }
@@ -381,8 +386,8 @@
     for (const p of session.passkeys) {
       const option = document.createElement('option');
       option.value = p.id;
-      const shortId = p.id.length > 16 ? p.id.slice(0, 16) + '\u2026' : p.id;
-      option.textContent = (p.label ? p.label + ' \u2014 ' : '') + shortId + (p.note ? ' (' + p.note + ')' : '');
+      const shortId = p.id.length > 12 ? p.id.slice(0, 12) + '\u2026' : p.id;
+      option.textContent = p.label ? p.label + ' (' + shortId + ')' : shortId + (p.note ? ' \u2014 ' + p.note : '');
       select.append(option);
     }
     const none = session.passkeys.length === 0;
@@ -422,7 +427,7 @@
     $('who-name').textContent = session.userName || 'signed in without a user name';
     $('who-id').textContent = session.userId || 'unknown (the token does not say)';
     $('token-expiry').textContent = session.expiresAt
-      ? session.expiresAt.toLocaleString() + ' (' + Math.max(0, Math.round((session.expiresAt - Date.now()) / 60000)) + ' min)'
+      ? session.expiresAt.toLocaleTimeString() + ' (in ' + Math.max(0, Math.round((session.expiresAt - Date.now()) / 60000)) + ' min)'
       : 'not given';
     await renderToken();
     renderPasskeys();
@@ -504,6 +509,10 @@
   }
 
   async function addPasskey() {
+    if (!session.token) {
+      showMessage('error', 'Adding a passkey needs a sign-in first.', 'Sign in, then add the passkey.');
+      return;
+    }
     await run('Adding a passkey', $('add-passkey-button'), async () => {
       const body = { authenticationToken: session.token };
       if (session.userName) body.userName = session.userName;
@@ -525,7 +534,7 @@
   async function relabel() {
     const id = $('relabel-id').value;
     const text = $('relabel-label').value.trim();
-    if (!id || session.passkeys.length === 0) {
+    if (!session.token || !id || session.passkeys.length === 0) {
       showMessage('error', 'Renaming needs a passkey.', 'Sign up, sign in or add a passkey first.');
       return;
     }
