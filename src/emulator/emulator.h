@@ -2,6 +2,7 @@
 
 #include "emulator/emulatorconfig.h"
 #include "emulator/emulatorstore.h"
+#include "emulator/router.h"
 #include "emulator/tokensigner.h"
 
 #include <QHostAddress>
@@ -9,17 +10,21 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 
 class QTcpSocket;
 
 namespace plainkey::emulator {
 
+class AuthTokenIssuer;
+class ControlApi;
+class FaultInjector;
 class HttpServer;
-struct EmuRequest;
-struct EmuResponse;
+class ServerApi;
 
-//! One in-memory PlainKey project served over HTTP: the Server API of the contract, a
-//! simulated passkey sign-in that mints authentication tokens, demo data and fault injection.
+//! One in-memory PlainKey project served over HTTP. This class wires the parts together: the
+//! route table (Router) with the Server API (ServerApi) and the control API (ControlApi), the
+//! fault injector (FaultInjector) and the demo data (seedDemoData).
 class Emulator : public QObject
 {
     Q_OBJECT
@@ -49,10 +54,10 @@ public:
 
     //! Delays every Server API answer ("PlainKey is slow"), without blocking other requests.
     void setLatency(std::chrono::milliseconds latency);
-    std::chrono::milliseconds latency() const { return m_latency; }
+    std::chrono::milliseconds latency() const;
     //! Spoils Server API answers as \a fault says; Fault() clears it.
     void setFault(const Fault &fault);
-    Fault fault() const { return m_fault; }
+    Fault fault() const;
 
 signals:
     //! One request answered (or refused); \a status is 0 when a fault gave no answer at all.
@@ -65,26 +70,6 @@ private:
     static QStringList apiSegments(const EmuRequest &request);
     void dispatch(const EmuRequest &request, QTcpSocket *socket);
     void respond(QTcpSocket *socket, const EmuRequest &request, const EmuResponse &response, bool delayed);
-    //! True when the fault took the request over (answered, or will answer, or never will).
-    bool applyFault(const EmuRequest &request, const QStringList &segments, QTcpSocket *socket);
-    EmuResponse serverApi(const EmuRequest &request, const QStringList &segments);
-    EmuResponse emulatorApi(const EmuRequest &request, const QStringList &segments);
-
-    EmuResponse accessToken(const EmuRequest &request);
-    EmuResponse verify(const QJsonObject &body);
-    EmuResponse signUp(const QJsonObject &body);
-    EmuResponse signIn(const QJsonObject &body);
-    EmuResponse beginRegistration(const QJsonObject &body);
-    EmuResponse info() const;
-    EmuResponse faultsAnswer() const;
-    EmuResponse putFaults(const QJsonObject &body);
-    //! Empty when the access token and project header are right, else the 401 answer.
-    std::optional<EmuResponse> checkAuthorization(const EmuRequest &request);
-    //! A user named by {"userId"} or {"userName"}; nullptr with \a error set otherwise.
-    const StoredUser *findUser(const QJsonValue &identifier, QString *error) const;
-
-    QJsonObject mintAuthToken(const QString &userId, const QString &credentialId, std::chrono::seconds ttl);
-    QJsonValue writeExpiry(const QDateTime &when) const;
 
     EmulatorConfig m_config;
     EmulatorStore m_store;
@@ -93,8 +78,11 @@ private:
     quint16 m_port = 0;
     QHostAddress m_address;
     QString m_error;
-    std::chrono::milliseconds m_latency{0};
-    Fault m_fault;
+    FaultInjector *m_faults;
+    std::unique_ptr<AuthTokenIssuer> m_tokens;
+    std::unique_ptr<ServerApi> m_serverApi;
+    std::unique_ptr<ControlApi> m_controlApi;
+    Router m_router;
 };
 
 } // namespace plainkey::emulator

@@ -89,6 +89,7 @@ void TcpListener::screen(QTcpSocket *socket, Screen &state)
         state.head += socket->peek(qMin(available, maxHeadBytes + 4 - state.head.size()));
         const qsizetype end = state.head.indexOf("\r\n\r\n");
         if (end < 0) {
+            // Qt 6.4 workaround: QHttpServerConfiguration::setMaximumTotalHeaderSize() from Qt 6.11.
             if (state.head.size() > maxHeadBytes)
                 refuse(socket, state, 431, QStringLiteral("The request head is over the %1-byte limit").arg(maxHeadBytes));
             return;
@@ -97,11 +98,13 @@ void TcpListener::screen(QTcpSocket *socket, Screen &state)
         qint64 length = -1;
         bool expectContinue = false;
         readHead(state.head.left(end), &length, &expectContinue, &state.method, &state.path);
+        // Qt 6.4 workaround: QHttpServerConfiguration::setMaximumBodySize() does this from Qt 6.11.
         if (length > m_maxBodyBytes) {
             refuse(socket, state, 413, QStringLiteral("The request body is over the %1-byte limit").arg(m_maxBodyBytes));
             return;
         }
         const qint64 bodyReceived = state.received - (end + 4);
+        // Qt 6.4 workaround: Qt HttpServer sends 100 Continue itself from Qt 6.5.0 (QTBUG-107854).
         if (expectContinue && length > 0 && bodyReceived < length)
             socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     }

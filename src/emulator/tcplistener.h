@@ -10,6 +10,13 @@ namespace plainkey::emulator {
 //! reads it, which in Qt 6.4 has no size limit and never answers `Expect: 100-continue`:
 //! oversized requests get 413 (or 431 for an oversized head) at once instead of being
 //! buffered whole, and a client waiting for 100 Continue gets it.
+//!
+//! Qt 6.4 workarounds, to drop when the minimum Qt is new enough:
+//! - 100 Continue: Qt HttpServer answers it itself from Qt 6.5.0 (QTBUG-107854,
+//!   qthttpserver commit 49e8c08; not in 6.4.2 or 6.4.3).
+//! - Size limits (431 head, 413 body): QHttpServerConfiguration::setMaximumTotalHeaderSize(),
+//!   setMaximumHeaderFieldSize(), setMaximumUrlSize() and setMaximumBodySize() exist from
+//!   Qt 6.11 (its documentation says "\since 6.11").
 class TcpListener : public QTcpServer
 {
     Q_OBJECT
