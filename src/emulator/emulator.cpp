@@ -3,6 +3,7 @@
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
 #include "emulator/controlapi.h"
+#include "emulator/demopage.h"
 #include "emulator/demoseed.h"
 #include "emulator/faultinjector.h"
 #include "emulator/httpserver.h"
@@ -34,9 +35,10 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
     // The Server API at the root (and under /server, see apiSegments()), the control API
-    // under /emulator; the longest prefix takes a request.
+    // under /emulator, the sample sign-in page under /demo; the longest prefix takes a request.
     m_serverApi->addRoutes(m_router.group(QString()));
     m_controlApi->addRoutes(m_router.group(QStringLiteral("/emulator")));
+    DemoPage::addRoutes(m_router.group(QStringLiteral("/demo")));
 }
 
 Emulator::~Emulator() = default;
