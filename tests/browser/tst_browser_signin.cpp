@@ -97,11 +97,13 @@ class tst_BrowserSignIn : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void pageExplainsMissingAuthenticator();
     void virtualAuthenticatorCreatesPasskey();
     void signUpSignInAndAddPasskey();
 
 private:
     QString pageUrl(const QString &path = QStringLiteral("/demo/")) const;
+    bool waitUntilReady();
     QJsonValue js(const QString &expression);
     bool navigate(const QString &url, QString *why);
     QString addAuthenticator();
@@ -173,6 +175,12 @@ QString tst_BrowserSignIn::pageUrl(const QString &path) const
     // localhost, not 127.0.0.1: the emulator's RP ID is localhost, and only a page whose origin
     // is localhost may use it.
     return QStringLiteral("http://localhost:%1%2").arg(m_emu->port()).arg(path);
+}
+
+//! The page's script has started and is waiting for the person.
+bool tst_BrowserSignIn::waitUntilReady()
+{
+    return QTest::qWaitFor([&] { return js(QStringLiteral("document.body.dataset.state")).toString() == QLatin1String("ready"); }, 20000);
 }
 
 QJsonValue tst_BrowserSignIn::js(const QString &expression)
@@ -334,6 +342,42 @@ QString tst_BrowserSignIn::problems() const
     return m_cdp->pageProblems().join(QLatin1Char('\n'));
 }
 
+// The page as served: its script runs under the strict policy, learns the project, and tells
+// the person when there is no authenticator, or no WebAuthn at all.
+void tst_BrowserSignIn::pageExplainsMissingAuthenticator()
+{
+    m_cdp->clearEvents();
+    QString why;
+    QVERIFY2(navigate(pageUrl(), &why), qPrintable(why));
+    QVERIFY2(waitUntilReady(), qPrintable(problems()));
+    QCOMPARE(js(QStringLiteral("document.getElementById('project-id').value")).toString(), m_emu->config().projectId);
+    QCOMPARE(text(QStringLiteral("api-base")), pageUrl(QStringLiteral("/browser")));
+    QVERIFY(visible(QStringLiteral("signed-out")));
+    QVERIFY(!visible(QStringLiteral("signed-in")));
+    QCOMPARE(js(QStringLiteral("document.activeElement.id")).toString(), QStringLiteral("signup-name"));
+    // No virtual authenticator yet: no platform authenticator, and the page says what still works.
+    QVERIFY(visible(QStringLiteral("notice")));
+    QVERIFY2(text(QStringLiteral("notice")).contains(QLatin1String("No built-in authenticator")), qPrintable(text(QStringLiteral("notice"))));
+    QVERIFY2(problems().isEmpty(), qPrintable(problems()));
+
+    // A browser without WebAuthn: said on load, and again when the person tries.
+    const auto hidden = m_cdp->call(QStringLiteral("Page.addScriptToEvaluateOnNewDocument"),
+                                    {{QStringLiteral("source"), QStringLiteral("delete window.PublicKeyCredential;")}}, m_page);
+    QVERIFY2(hidden.ok(), qPrintable(hidden.error));
+    QVERIFY2(navigate(pageUrl(), &why), qPrintable(why));
+    QVERIFY2(waitUntilReady(), qPrintable(problems()));
+    QCOMPARE(js(QStringLiteral("document.body.dataset.webauthn")).toString(), QStringLiteral("missing"));
+    QVERIFY2(text(QStringLiteral("notice")).contains(QLatin1String("no WebAuthn")), qPrintable(text(QStringLiteral("notice"))));
+    setField(QStringLiteral("signup-name"), QStringLiteral("nobody@example.com"));
+    const Outcome o = press(QStringLiteral("signup-button"));
+    QCOMPARE(o.kind, QStringLiteral("error"));
+    QVERIFY2(o.text.contains(QLatin1String("not possible in this browser")), qPrintable(o.text));
+    const auto restored = m_cdp->call(QStringLiteral("Page.removeScriptToEvaluateOnNewDocument"),
+                                      {{QStringLiteral("identifier"), hidden.result.value(QLatin1String("identifier"))}}, m_page);
+    QVERIFY2(restored.ok(), qPrintable(restored.error));
+    QCOMPARE(m_emu->userCount(), 0);
+}
+
 // The DevTools part on its own: a virtual authenticator answers navigator.credentials.create
 // for a fixed challenge on a localhost page, and what it made is a well-formed attested
 // credential. Also learns the AAGUID the virtual authenticator reports.
@@ -342,7 +386,7 @@ void tst_BrowserSignIn::virtualAuthenticatorCreatesPasskey()
     const QString authenticator = addAuthenticator();
     QVERIFY(!authenticator.isEmpty());
     QString why;
-    QVERIFY2(navigate(pageUrl(QStringLiteral("/emulator/info")), &why), qPrintable(why));
+    QVERIFY2(navigate(pageUrl(), &why), qPrintable(why));
 
     const QByteArray challenge = QByteArrayLiteral("fixed challenge for the CDP check");
     const QJsonObject made = js(QStringLiteral(R"((async () => {
@@ -415,11 +459,9 @@ void tst_BrowserSignIn::signUpSignInAndAddPasskey()
     m_cdp->clearEvents();
     QString why;
     QVERIFY2(navigate(pageUrl(), &why), qPrintable(why));
-    QVERIFY(QTest::qWaitFor([&] { return js(QStringLiteral("document.body.dataset.state")).toString() == QLatin1String("ready"); }, 20000));
-    // The page learnt the project from /emulator/info, sees WebAuthn and its authenticator, and
-    // ran under its Content-Security-Policy without a complaint.
+    QVERIFY2(waitUntilReady(), qPrintable(problems()));
+    // With an authenticator, the page has nothing to warn about.
     QCOMPARE(js(QStringLiteral("document.getElementById('project-id').value")).toString(), m_emu->config().projectId);
-    QCOMPARE(text(QStringLiteral("api-base")), pageUrl(QStringLiteral("/browser")));
     QCOMPARE(js(QStringLiteral("document.body.dataset.webauthn")).toString(), QStringLiteral("present"));
     QVERIFY2(!visible(QStringLiteral("notice")), qPrintable(text(QStringLiteral("notice"))));
     QVERIFY2(problems().isEmpty(), qPrintable(problems()));
