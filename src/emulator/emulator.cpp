@@ -2,6 +2,7 @@
 
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
+#include "emulator/browserapi.h"
 #include "emulator/controlapi.h"
 #include "emulator/demopage.h"
 #include "emulator/demoseed.h"
@@ -29,14 +30,19 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
       m_faults(new FaultInjector(this)),
       m_tokens(std::make_unique<AuthTokenIssuer>(m_config, m_store, m_signer)),
       m_serverApi(std::make_unique<ServerApi>(m_config, m_store, m_signer, *m_tokens)),
-      m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens))
+      m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens)),
+      m_browserApi(std::make_unique<BrowserApi>(m_config, m_store, m_signer, *m_tokens))
 {
     connect(m_faults, &FaultInjector::faultChanged, this, &Emulator::faultChanged);
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
-    // The Server API at the root (and under /server, see apiSegments()), the control API
-    // under /emulator, the sample sign-in page under /demo; the longest prefix takes a request.
+    // The Server API at the root (and under /server, see apiSegments()), the Browser API under
+    // /browser, the control API under /emulator, the sample sign-in page under /demo; the
+    // longest prefix takes a request.
     m_serverApi->addRoutes(m_router.group(QString()));
+    m_browserApi->addRoutes(m_router.group(QStringLiteral("/browser")));
+    m_browserApi->setTokenIssued([this](const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
+                                        const QString &ceremony) { emit browserTokenIssued(userId, userName, token, expiresAt, ceremony); });
     m_controlApi->addRoutes(m_router.group(QStringLiteral("/emulator")));
     DemoPage::addRoutes(m_router.group(QStringLiteral("/demo")));
 }
@@ -62,6 +68,10 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
     m_server->bind(tcp);
     m_port = tcp->serverPort();
     m_address = address;
+    // The sample page at /demo/ is served from here, so its origin may always call /browser.
+    QUrl localhostUrl = baseUrl();
+    localhostUrl.setHost(QStringLiteral("localhost"));
+    m_browserApi->setOwnOrigins({baseUrl().toString(), localhostUrl.toString()});
     return true;
 }
 
@@ -103,6 +113,7 @@ void Emulator::seedDemoData()
 void Emulator::reset()
 {
     m_store.clear();
+    m_browserApi->clear();
     m_faults->clear();
 }
 

@@ -17,13 +17,15 @@ class QTcpSocket;
 namespace plainkey::emulator {
 
 class AuthTokenIssuer;
+class BrowserApi;
 class ControlApi;
 class FaultInjector;
 class HttpServer;
 class ServerApi;
 
 //! One in-memory PlainKey project served over HTTP. This class wires the parts together: the
-//! route table (Router) with the Server API (ServerApi) and the control API (ControlApi), the
+//! route table (Router) with the Server API (ServerApi), the Browser API (BrowserApi, under
+//! /browser) and the control API (ControlApi), the
 //! fault injector (FaultInjector) and the demo data (seedDemoData).
 class Emulator : public QObject
 {
@@ -36,7 +38,7 @@ public:
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     //! The port listened on; 0 before listen().
     quint16 port() const { return m_port; }
-    //! http://127.0.0.1:PORT; the Server API answers there and under /server.
+    //! http://127.0.0.1:PORT; the Server API answers there and under /server, the Browser API under /browser.
     QUrl baseUrl() const;
     //! Why listen() failed.
     QString errorString() const { return m_error; }
@@ -64,6 +66,10 @@ signals:
     void requestServed(const QString &method, const QString &path, int status);
     void faultChanged();
     void latencyChanged();
+    //! The Browser API issued an authentication token to a browser: \a ceremony is "sign-up",
+    //! "sign-in" or "add-passkey"; \a userName is empty for a user without one.
+    void browserTokenIssued(const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
+                            const QString &ceremony);
 
 private:
     //! The decoded path segments of the API call, without a leading "server".
@@ -82,6 +88,7 @@ private:
     std::unique_ptr<AuthTokenIssuer> m_tokens;
     std::unique_ptr<ServerApi> m_serverApi;
     std::unique_ptr<ControlApi> m_controlApi;
+    std::unique_ptr<BrowserApi> m_browserApi;
     Router m_router;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <chrono>
 
@@ -24,6 +25,15 @@ struct EmulatorConfig
     bool singleUseTokens = false;
     //! Larger request bodies get 413.
     qint64 maxBodyBytes = 1 << 20;
+    //! The Browser API's WebAuthn relying party ID (`--rp-id`): a page's origin must be this
+    //! host or below it for the browser to run a ceremony.
+    QString rpId = QStringLiteral("localhost");
+    //! Web origins allowed to call the Browser API (CORS) and expected in clientDataJSON
+    //! (`--origin`, exact or with port `*`). Empty: http://localhost:* and http://127.0.0.1:*.
+    //! The emulator's own origin (where /demo/ is served) is always allowed.
+    QStringList allowedOrigins;
+    //! How long a Browser API begin (its challenge, a pending sign-up, a login session) lasts.
+    std::chrono::seconds ceremonyTtl{300};
 };
 
 //! A failure injected into every Server API answer (not /emulator/ ones).

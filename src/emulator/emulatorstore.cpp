@@ -46,11 +46,36 @@ std::optional<StoredUser> EmulatorStore::createUser(const std::optional<QString>
         *error = QStringLiteral("A user named \"%1\" already exists").arg(*userName);
         return std::nullopt;
     }
-    StoredUser u{newId("usr"), userName, QDateTime::currentDateTimeUtc()};
+    StoredUser u{newId("usr"), userName, QDateTime::currentDateTimeUtc(), {}};
     m_users.insert(u.id, u);
     if (userName)
         m_userIdByName.insert(*userName, u.id);
     return u;
+}
+
+bool EmulatorStore::insertUser(const StoredUser &user, QString *error)
+{
+    if (user.id.isEmpty() || m_users.contains(user.id)) {
+        *error = QStringLiteral("A user with the ID \"%1\" already exists").arg(user.id);
+        return false;
+    }
+    if (user.userName && m_userIdByName.contains(*user.userName)) {
+        *error = QStringLiteral("A user named \"%1\" already exists").arg(*user.userName);
+        return false;
+    }
+    m_users.insert(user.id, user);
+    if (user.userName)
+        m_userIdByName.insert(*user.userName, user.id);
+    return true;
+}
+
+bool EmulatorStore::setWebAuthnUserHandle(const QString &id, const QByteArray &handle)
+{
+    const auto it = m_users.find(id);
+    if (it == m_users.end())
+        return false;
+    it->webAuthnUserHandle = handle;
+    return true;
 }
 
 bool EmulatorStore::renameUser(const QString &id, const std::optional<QString> &userName, QString *error)
@@ -97,6 +122,26 @@ StoredPasskey *EmulatorStore::passkey(const QString &id)
 {
     const auto it = m_passkeys.find(id);
     return it == m_passkeys.end() ? nullptr : &*it;
+}
+
+const StoredPasskey *EmulatorStore::passkeyByWebAuthnId(const QString &webAuthnId) const
+{
+    // A scan: an emulated project holds a few thousand passkeys at most, and a sign-in or
+    // registration looks one up once.
+    for (const StoredPasskey &p : m_passkeys) {
+        if (p.webAuthnId == webAuthnId)
+            return &p;
+    }
+    return nullptr;
+}
+
+bool EmulatorStore::updatePasskey(const StoredPasskey &passkey)
+{
+    const auto it = m_passkeys.find(passkey.id);
+    if (it == m_passkeys.end() || it->userId != passkey.userId)
+        return false;
+    *it = passkey;
+    return true;
 }
 
 StoredPasskey EmulatorStore::addPasskey(StoredPasskey p)

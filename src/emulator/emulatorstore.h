@@ -14,6 +14,8 @@ struct StoredUser
     QString id;
     std::optional<QString> userName;
     QDateTime createdAt;
+    //! The user.id bytes given to a browser in WebAuthn options; empty for seeded and API users.
+    QByteArray webAuthnUserHandle;
 };
 
 struct StoredPasskey
@@ -31,6 +33,10 @@ struct StoredPasskey
     QDateTime createdAt;
     std::optional<QDateTime> updatedAt;
     std::optional<QDateTime> lastUsedAt;
+    //! The credential's COSE_Key as the authenticator sent it; empty for simulated passkeys.
+    QByteArray publicKey;
+    //! The last signature counter the authenticator reported (0 for simulated passkeys).
+    qint64 signCount = 0;
 };
 
 struct StoredAuthToken
@@ -53,13 +59,22 @@ public:
     const StoredUser *userByName(const QString &name) const;
     //! Creates a user; nullopt (and \a error) when the name is taken.
     std::optional<StoredUser> createUser(const std::optional<QString> &userName, QString *error);
+    //! Adds \a user as it is (ID and creation time kept); false with \a error when its ID or
+    //! name is taken. The Browser API creates a sign-up's user only once its passkey verified.
+    bool insertUser(const StoredUser &user, QString *error);
+    //! Sets the user.id bytes \a id's passkeys carry; false when there is no such user.
+    bool setWebAuthnUserHandle(const QString &id, const QByteArray &handle);
     bool renameUser(const QString &id, const std::optional<QString> &userName, QString *error);
     void deleteUser(const QString &id);
     int userCount() const { return int(m_users.size()); }
 
     QList<StoredPasskey> passkeysOf(const QString &userId) const;
     StoredPasskey *passkey(const QString &id);
+    //! The passkey whose WebAuthn credential ID (base64url) is \a webAuthnId; nullptr when none.
+    const StoredPasskey *passkeyByWebAuthnId(const QString &webAuthnId) const;
     StoredPasskey addPasskey(StoredPasskey passkey);
+    //! Replaces the stored passkey with the same ID (counter, last use...); false when there is none.
+    bool updatePasskey(const StoredPasskey &passkey);
     void deletePasskey(const QString &id);
 
     //! Records an access token; expired ones are dropped now and then.

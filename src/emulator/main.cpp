@@ -39,7 +39,8 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "A local server that speaks PlainKey's Server API, for demos, development and tests.\n"
+            "A local server that speaks PlainKey's Server API (at / and /server) and Browser API (at /browser),\n"
+            "for demos, development and tests. Point PlainKey's browser SDK at http://localhost:PORT/browser.\n"
             "Emulator-only endpoints: POST /emulator/sign-up, /emulator/sign-in, /emulator/seed, /emulator/reset,\n"
             "/emulator/revoke-access-tokens; GET/PUT /emulator/faults; GET /emulator/info."));
     parser.addHelpOption();
@@ -56,7 +57,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption singleUse(QStringLiteral("single-use-tokens"), QStringLiteral("A verified token cannot be verified again."));
     const QCommandLineOption seed(QStringLiteral("seed-demo"), QStringLiteral("Start with a few demo users and passkeys."));
     const QCommandLineOption allowRemote(QStringLiteral("allow-non-loopback"), QStringLiteral("Allow listening on an address other than loopback."));
-    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote});
+    const QCommandLineOption rpId(QStringLiteral("rp-id"), QStringLiteral("WebAuthn relying party ID of the Browser API (default localhost)."),
+                                  QStringLiteral("domain"), QStringLiteral("localhost"));
+    const QCommandLineOption origin(QStringLiteral("origin"),
+                                    QStringLiteral("A web origin allowed to call the Browser API and run passkey ceremonies, such as\n"
+                                                   "http://localhost:5173 or http://localhost:* (any port); repeatable. Default:\n"
+                                                   "http://localhost:* and http://127.0.0.1:*. The emulator's own origin is always allowed."),
+                                    QStringLiteral("URL"));
+    parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote, rpId, origin});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \u201c%1\u201d (see --help)").arg(parser.positionalArguments().first()));
@@ -97,6 +105,23 @@ int main(int argc, char *argv[])
     else
         return fail(QStringLiteral("--expires-at-format takes iso, seconds or millis"));
     config.singleUseTokens = parser.isSet(singleUse);
+    config.rpId = parser.value(rpId).trimmed().toLower();
+    if (config.rpId.isEmpty() || config.rpId.contains(QLatin1Char('/')) || config.rpId.contains(QLatin1Char(':')))
+        return fail(QStringLiteral("--rp-id takes a domain such as localhost or example.com (no scheme, port or path)"));
+    for (QString o : parser.values(origin)) {
+        o = o.trimmed();
+        if (o.endsWith(QLatin1Char('/')))
+            o.chop(1);
+        // The port may be "*", which QUrl does not parse: check the rest with a stand-in port.
+        QString checked = o;
+        if (checked.endsWith(QLatin1String(":*")))
+            checked = checked.chopped(2) + QLatin1String(":1");
+        const QUrl url(checked, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty()
+            || !url.path().isEmpty() || url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty())
+            return fail(QStringLiteral("--origin takes an origin such as http://localhost:5173 or http://localhost:* (scheme, host and port, no path), not \u201c%1\u201d").arg(o));
+        config.allowedOrigins.append(o);
+    }
 
     const QString hostText = parser.value(host);
     QHostAddress address;
