@@ -372,7 +372,7 @@
       reveal.textContent = 'Hide';
     } else {
       const fp = await fingerprint(session.token);
-      text.textContent = (fp ? '#' + fp + ' ' : '') + '\u2022'.repeat(10);
+      text.textContent = (fp ? '#' + fp + ' ' : '') + '\u2022'.repeat(8);
       text.className = 'masked';
       reveal.textContent = 'Reveal';
     }
