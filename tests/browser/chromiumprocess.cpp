@@ -1,8 +1,10 @@
 #include "chromiumprocess.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QStandardPaths>
+#include <QThread>
 
 QString ChromiumProcess::findExecutable()
 {
@@ -27,6 +29,13 @@ ChromiumProcess::~ChromiumProcess()
             m_process.kill();
             m_process.waitForFinished(5000);
         }
+    }
+    // The browser's helper processes may still write to the profile for a moment after it
+    // exits; remove it once they are done, so QTemporaryDir does not leave it behind.
+    for (int attempt = 0; attempt < 40 && m_profile.isValid(); ++attempt) {
+        if (QDir(m_profile.path()).removeRecursively())
+            break;
+        QThread::msleep(50);
     }
 }
 
