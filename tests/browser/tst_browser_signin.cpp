@@ -522,9 +522,20 @@ void tst_BrowserSignIn::signUpSignInAndAddPasskey()
     QCOMPARE(text(QStringLiteral("who-id")), userId);
     tokens.append({QStringLiteral("sign-in with the added passkey"), revealToken()});
 
+    // A device with none of the account's passkeys: the authenticator refuses, as when a person
+    // cancels the prompt, and the page says nothing changed.
+    QCOMPARE(press(QStringLiteral("signout-button")).kind, QStringLiteral("info"));
+    removeAuthenticator(second);
+    const QString empty = addAuthenticator();
+    QVERIFY(!empty.isEmpty());
+    setField(QStringLiteral("signin-name"), userName);
+    o = press(QStringLiteral("signin-button"));
+    QCOMPARE(o.kind, QStringLiteral("error"));
+    QVERIFY2(o.text.contains(QLatin1String("was cancelled")) && o.text.contains(QLatin1String("Nothing changed")), qPrintable(o.text));
+    QVERIFY(visible(QStringLiteral("signed-out")));
+
     // An API error reaches the person with its words and status: a project the emulator does
     // not serve.
-    QCOMPARE(press(QStringLiteral("signout-button")).kind, QStringLiteral("info"));
     setField(QStringLiteral("project-id"), QStringLiteral("no-such-project"));
     o = press(QStringLiteral("signin-button"));
     QCOMPARE(o.kind, QStringLiteral("error"));
