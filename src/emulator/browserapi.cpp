@@ -34,6 +34,13 @@ QString ceremonyName(const QString &ceremony, const std::optional<QString> &user
     return userName ? QStringLiteral("%1 of %2").arg(ceremony, *userName) : ceremony;
 }
 
+//! The user.id bytes \a user's passkeys carry: the UTF-8 user ID, which a sign-up stores; a user
+//! made through the Server API has none stored and gets the same rule, so nothing is written.
+QByteArray userHandleOf(const StoredUser &user)
+{
+    return user.webAuthnUserHandle.isEmpty() ? user.id.toUtf8() : user.webAuthnUserHandle;
+}
+
 } // namespace
 
 BrowserApi::BrowserApi(const EmulatorConfig &config, EmulatorStore &store, const TokenSigner &signer, AuthTokenIssuer &tokens)
@@ -357,7 +364,7 @@ EmuResponse BrowserApi::authenticateComplete(const RouteCall &call)
         if (!p || p->publicKey.isEmpty())
             return std::nullopt;
         const StoredUser *u = m_store.user(p->userId);
-        return CredentialRecord{rawId, p->publicKey, p->userId, u ? u->webAuthnUserHandle : QByteArray(), quint32(p->signCount)};
+        return CredentialRecord{rawId, p->publicKey, p->userId, u ? userHandleOf(*u) : QByteArray(), quint32(p->signCount)};
     };
     const auto verified = m_verifier->verifyAuthentication(response.toObject(), sessionId, lookup);
     if (!verified) {
@@ -389,8 +396,7 @@ EmuResponse BrowserApi::addPasskeyBegin(const RouteCall &call)
     QString why;
     if (!readUserName(call.body, QStringLiteral("userName"), &displayName, &why))
         return error(400, why);
-    // The handle the user's passkeys carry; users made through the Server API get it now.
-    const QByteArray handle = user->webAuthnUserHandle.isEmpty() ? user->id.toUtf8() : user->webAuthnUserHandle;
+    const QByteArray handle = userHandleOf(*user);
     const QString name = user->userName.value_or(displayName.value_or(user->id));
     return json(200, QJsonObject{{QStringLiteral("options"), creationOptions(user->id, handle, name, !user->userName.has_value())}});
 }
@@ -412,9 +418,6 @@ EmuResponse BrowserApi::addPasskeyComplete(const RouteCall &call)
         qCInfo(lcBrowserApi).noquote() << "adding a passkey refused:" << verified.error().message;
         return refusal(verified.error());
     }
-    // A user made through the Server API gets the handle its first real passkey carries.
-    if (user->webAuthnUserHandle.isEmpty())
-        m_store.setWebAuthnUserHandle(user->id, user->id.toUtf8());
     const QString passkeyId = storePasskey(user->id, verified.value());
     return json(200, QJsonObject{{QStringLiteral("success"), true},
                                  {QStringLiteral("credential"), credentialJson(passkeyId)},
@@ -427,7 +430,7 @@ EmuResponse BrowserApi::relabel(const RouteCall &call)
     const StoredUser *user = tokenUser(call.body, nullptr, &fail);
     if (!user)
         return fail;
-    StoredPasskey *p = m_store.passkey(call.param(QStringLiteral("credentialId")));
+    const StoredPasskey *p = m_store.passkey(call.param(QStringLiteral("credentialId")));
     if (!p)
         return error(404, QStringLiteral("Passkey not found"));
     if (p->userId != user->id)

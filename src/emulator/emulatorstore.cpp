@@ -69,15 +69,6 @@ bool EmulatorStore::insertUser(const StoredUser &user, QString *error)
     return true;
 }
 
-bool EmulatorStore::setWebAuthnUserHandle(const QString &id, const QByteArray &handle)
-{
-    const auto it = m_users.find(id);
-    if (it == m_users.end())
-        return false;
-    it->webAuthnUserHandle = handle;
-    return true;
-}
-
 bool EmulatorStore::renameUser(const QString &id, const std::optional<QString> &userName, QString *error)
 {
     auto it = m_users.find(id);

@@ -62,8 +62,6 @@ public:
     //! Adds \a user as it is (ID and creation time kept); false with \a error when its ID or
     //! name is taken. The Browser API creates a sign-up's user only once its passkey verified.
     bool insertUser(const StoredUser &user, QString *error);
-    //! Sets the user.id bytes \a id's passkeys carry; false when there is no such user.
-    bool setWebAuthnUserHandle(const QString &id, const QByteArray &handle);
     bool renameUser(const QString &id, const std::optional<QString> &userName, QString *error);
     void deleteUser(const QString &id);
     int userCount() const { return int(m_users.size()); }

@@ -23,6 +23,7 @@ bool EmulatorThread::start(const EmulatorConfig &config, quint16 port)
     auto *emulator = new Emulator(config);
     emulator->moveToThread(m_thread);
     connect(emulator, &Emulator::requestServed, this, &EmulatorThread::requestServed);
+    connect(emulator, &Emulator::browserTokenIssued, this, &EmulatorThread::browserTokenIssued);
     m_thread->start();
     bool ok = false;
     QMetaObject::invokeMethod(emulator, [&] {

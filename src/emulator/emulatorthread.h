@@ -2,6 +2,7 @@
 
 #include "emulator/emulatorconfig.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QUrl>
 
@@ -44,6 +45,9 @@ public:
 signals:
     //! Relayed from the emulator's thread (queued): one answer given, 0 when a fault gave none.
     void requestServed(const QString &method, const QString &path, int status);
+    //! Relayed from the emulator's thread (queued): the Browser API issued a token (Emulator::browserTokenIssued).
+    void browserTokenIssued(const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
+                            const QString &ceremony);
 
 private:
     QThread *m_thread = nullptr;

@@ -5,6 +5,7 @@
 // credential refused without leaving anything behind.
 
 #include "emulatortesthelper.h"
+#include "emulator/emulatorthread.h"
 #include "softauthenticator.h"
 
 #include <QSignalSpy>
@@ -280,6 +281,22 @@ private slots:
         }
         QCOMPARE(issued.at(0).at(2).toString(), tokenOf(up));
         QCOMPARE(issued.at(0).at(3).toDateTime().toMSecsSinceEpoch(), qint64(expiresAt.toDouble()));
+    }
+
+    void emulatorThreadRelaysIssuedTokens()
+    {
+        // The console runs the emulator on its own thread and hears of tokens through it.
+        EmulatorThread thread;
+        QVERIFY(thread.start());
+        QSignalSpy issued(&thread, &EmulatorThread::browserTokenIssued);
+        m_browser = std::make_unique<BrowserClient>(thread.baseUrl(), thread.config().projectId);
+        SoftAuthenticator a(SoftAuthenticator::ES256);
+        const Answer up = signUp(a, QStringLiteral("ada@example.com"));
+        QCOMPARE(up.status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(issued.size(), 1, 5000);
+        QCOMPARE(issued.at(0).at(0).toString(), up.json.value(QLatin1String("userId")).toString());
+        QCOMPARE(issued.at(0).at(2).toString(), tokenOf(up));
+        QCOMPARE(issued.at(0).at(4).toString(), QStringLiteral("sign-up"));
     }
 
     void usernamelessSignUpAsksForADiscoverablePasskey()

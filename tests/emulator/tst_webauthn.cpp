@@ -385,6 +385,30 @@ private slots:
         QVERIFY(refusedWith(result.error(), status, message));
     }
 
+    // Hostile CBOR: nesting deep enough to exhaust a recursive parser's stack, and lengths
+    // declared far beyond the bytes present (a parser that trusts them allocates gigabytes).
+    void hostileCborIsRefusedCheaply_data()
+    {
+        QTest::addColumn<QByteArray>("cbor");
+        QTest::newRow("100000 nested arrays") << QByteArray(100000, '\x81') + '\0';
+        QTest::newRow("array of 2^32 items") << QByteArray::fromHex("9b0000000100000000");
+        QTest::newRow("map of 2^63 pairs") << QByteArray::fromHex("bb7fffffffffffffff");
+        QTest::newRow("byte string of 2^62 bytes") << QByteArray::fromHex("a1646175746844617461" "5b4000000000000000");
+        QTest::newRow("indefinite map never closed") << QByteArray::fromHex("bf63666d74646e6f6e65");
+    }
+    void hostileCborIsRefusedCheaply()
+    {
+        QFETCH(QByteArray, cbor);
+        SoftAuthenticator authenticator(SoftAuthenticator::EdDSA);
+        Registration r = authenticator.registration(issueRegistration());
+        const auto registration = m_verifier->verifyRegistration(r.toJson(cbor), kUser);
+        QVERIFY(!registration.ok());
+        QCOMPARE(registration.error().httpStatus, 400);
+        // The same bytes as the COSE key inside authData, and as a stored key.
+        QVERIFY(!AuthenticatorData::parse(authenticator.authData(QStringLiteral("localhost"), UP | AT, 0, cbor)).ok());
+        QVERIFY(!CoseKey::fromCbor(cbor).ok());
+    }
+
     void registrationChallengeIsSingleUse()
     {
         SoftAuthenticator authenticator(SoftAuthenticator::ES256);

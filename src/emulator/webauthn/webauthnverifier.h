@@ -56,6 +56,22 @@ struct VerifiedAssertion
     QString origin;
 };
 
+// How the Browser API handlers use this unit (one ChallengeStore and one verifier per emulator):
+//
+//   register/begin:  IssuedChallenge c = challenges.issue(Ceremony::Registration, userId, uvRequired);
+//                    options = WebAuthnOptions::creation(c, verifier.rpId(), rpName, {userId.toUtf8(), name, {}}, existing);
+//   register/complete: auto r = verifier.verifyRegistration(body["credential"], userId);
+//                    !r -> answer r.error().httpStatus with {"error": r.error().message};
+//                    else refuse a known r->credentialId, then store the passkey: r->credentialId,
+//                    r->publicKey (COSE bytes), r->counter, r->aaguid, r->transports,
+//                    r->credentialDeviceType, r->credentialBackedUp, and the user handle.
+//   authenticate/begin: c = challenges.issue(Ceremony::Authentication, loginSessionId, uvRequired,
+//                    userId-or-nullopt); options = WebAuthnOptions::request(c, rpId, that user's passkeys);
+//                    loginSession.expiresAt = c.expiresAt.
+//   authenticate/complete: auto a = verifier.verifyAuthentication(body["authenticationResponse"],
+//                    loginSessionId, lookup-by-raw-credential-ID); on success store a->newCounter,
+//                    a->credentialBackedUp and lastUsedAt, then issue the token for a->userId.
+
 //! Verifies WebAuthn registrations (RegistrationResponseJSON) and sign-ins
 //! (AuthenticationResponseJSON) for one relying party: clientDataJSON type, challenge (spent
 //! from the ChallengeStore) and origin; the RP ID hash; UP always, UV when the ceremony asked
