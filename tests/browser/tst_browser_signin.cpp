@@ -476,6 +476,15 @@ void tst_BrowserSignIn::signUpSignInAndAddPasskey()
     tokens.append({QStringLiteral("sign-up"), revealToken()});
     screenshot(QStringLiteral("demo-signed-in.png"));
 
+    // Copy puts the token itself on the clipboard (the browser lets this page use it).
+    const auto granted = m_cdp->call(QStringLiteral("Browser.grantPermissions"),
+                                     {{QStringLiteral("origin"), pageUrl(QString())},
+                                      {QStringLiteral("permissions"), QJsonArray{QStringLiteral("clipboardReadWrite"), QStringLiteral("clipboardSanitizedWrite")}}});
+    QVERIFY2(granted.ok(), qPrintable(granted.error));
+    o = press(QStringLiteral("copy-button"));
+    QVERIFY2(o.kind == QLatin1String("ok"), qPrintable(o.text));
+    QVERIFY(js(QStringLiteral("navigator.clipboard.readText()")).toString() == tokens.constLast().token);
+
     // The same authenticator cannot add a second passkey for the account: the page says so.
     o = press(QStringLiteral("add-passkey-button"));
     QCOMPARE(o.kind, QStringLiteral("error"));
