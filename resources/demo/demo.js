@@ -249,10 +249,22 @@
     box.dataset.kind = '';
   }
 
-  function showNotice(text) {
+  function showNotice(text, link) {
     const notice = $('notice');
     notice.textContent = text;
+    if (link) {
+      const a = document.createElement('a');
+      a.href = link;
+      a.textContent = link;
+      notice.append(' ', a);
+    }
     notice.hidden = !text;
+  }
+
+  // WebAuthn refuses IP addresses as RP IDs: on http://127.0.0.1 no passkey can ever work.
+  function onIpAddress() {
+    const host = window.location.hostname;
+    return /^[0-9.]+$/.test(host) || host.startsWith('[');
   }
 
   // Turns anything a ceremony can throw into words a person can act on.
@@ -587,6 +599,11 @@
       return;
     }
     document.body.dataset.webauthn = 'present';
+    if (onIpAddress()) {
+      showNotice('Passkeys do not work on an IP address such as ' + window.location.hostname +
+                 ': the emulator\u2019s passkeys belong to localhost. Open', 'http://localhost:' + window.location.port + '/demo/');
+      return;
+    }
     let platform = false;
     try {
       platform = typeof PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable === 'function' &&

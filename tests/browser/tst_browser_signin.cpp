@@ -375,6 +375,14 @@ void tst_BrowserSignIn::pageExplainsMissingAuthenticator()
     const auto restored = m_cdp->call(QStringLiteral("Page.removeScriptToEvaluateOnNewDocument"),
                                       {{QStringLiteral("identifier"), hidden.result.value(QLatin1String("identifier"))}}, m_page);
     QVERIFY2(restored.ok(), qPrintable(restored.error));
+
+    // At 127.0.0.1 no passkey can work (WebAuthn takes no IP address as RP ID): the page says
+    // so and links to its localhost address.
+    const QString onIp = QStringLiteral("http://127.0.0.1:%1/demo/").arg(m_emu->port());
+    QVERIFY2(navigate(onIp, &why), qPrintable(why));
+    QVERIFY2(waitUntilReady(), qPrintable(problems()));
+    QVERIFY2(text(QStringLiteral("notice")).contains(QLatin1String("IP address")), qPrintable(text(QStringLiteral("notice"))));
+    QCOMPARE(js(QStringLiteral("document.querySelector('#notice a').href")).toString(), pageUrl());
     QCOMPARE(m_emu->userCount(), 0);
 }
 
