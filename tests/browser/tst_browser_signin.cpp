@@ -7,7 +7,6 @@
 #include "cdpsession.h"
 #include "chromiumprocess.h"
 #include "emulatorcredentials.h"
-#include "httptesthelper.h"
 
 #include "api/plainkeyclient.h"
 #include "api/verifytoken.h"
