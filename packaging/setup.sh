@@ -19,6 +19,7 @@ packages=(
     qt6-tools-dev qt6-tools-dev-tools qtkeychain-qt6-dev libgl-dev
     qt6-qpa-plugins fonts-dejavu-core libssl-dev
     dbus gnome-keyring libsecret-tools xvfb xauth
+    chromium  # tests/browser: the sample sign-in page in a real (headless) browser
 )
 
 as_root() {

@@ -4,6 +4,7 @@
 #include "emulator/authtokenissuer.h"
 #include "emulator/browserapi.h"
 #include "emulator/controlapi.h"
+#include "emulator/demopage.h"
 #include "emulator/demoseed.h"
 #include "emulator/faultinjector.h"
 #include "emulator/httpserver.h"
@@ -38,12 +39,14 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
     // The Server API at the root (and under /server, see apiSegments()), the Browser API under
-    // /browser, the control API under /emulator; the longest prefix takes a request.
+    // /browser, the control API under /emulator, the sample sign-in page under /demo; the
+    // longest prefix takes a request.
     m_serverApi->addRoutes(m_router.group(QString()));
     m_browserApi->addRoutes(m_router.group(QStringLiteral("/browser")));
     m_browserApi->setTokenIssued([this](const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
                                         const QString &ceremony) { emit browserTokenIssued(userId, userName, token, expiresAt, ceremony); });
     m_controlApi->addRoutes(m_router.group(QStringLiteral("/emulator")));
+    DemoPage::addRoutes(m_router.group(QStringLiteral("/demo")));
 }
 
 Emulator::~Emulator() = default;

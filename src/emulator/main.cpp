@@ -48,7 +48,8 @@ int main(int argc, char *argv[])
             "A local server that speaks PlainKey's Server API (at / and /server) and Browser API (at /browser),\n"
             "for demos, development and tests. Point PlainKey's browser SDK at http://localhost:PORT/browser.\n"
             "Emulator-only endpoints: POST /emulator/sign-up, /emulator/sign-in, /emulator/seed, /emulator/reset,\n"
-            "/emulator/revoke-access-tokens, /emulator/export; GET/PUT /emulator/faults; GET /emulator/info."));
+            "/emulator/revoke-access-tokens, /emulator/export; GET/PUT /emulator/faults; GET /emulator/info.\n"
+            "A sample sign-in page with passkeys: http://localhost:PORT/demo/."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"), QStringLiteral("127.0.0.1"));
