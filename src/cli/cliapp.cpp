@@ -29,7 +29,7 @@ const QCommandLineOption baseUrlOption(QStringLiteral("base-url"),
 const QCommandLineOption projectIdOption(QStringLiteral("project-id"), QStringLiteral("Project ID (env PLAINKEY_PROJECT_ID)."), QStringLiteral("id"));
 const QCommandLineOption secretStdinOption(QStringLiteral("secret-stdin"),
         QStringLiteral("Read the client secret from the first line of standard input, at most 64 KiB (else env PLAINKEY_CLIENT_SECRET)."));
-const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request (default 30)."),
+const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request, 0.001 to 3600 (default 30)."),
                                        QStringLiteral("seconds"), QStringLiteral("30"));
 const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print results and errors as JSON."));
 const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Print every exchange, redacted, on standard error."));
