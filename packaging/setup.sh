@@ -5,7 +5,7 @@
 #
 #   packaging/setup.sh run        build and start the console in demo mode
 #   packaging/setup.sh test       build and run every test
-#   packaging/setup.sh sanitize   build with AddressSanitizer + UBSan and run every test
+#   packaging/setup.sh sanitize   build with AddressSanitizer + UBSan (float-cast-overflow too) and run every test
 #   packaging/setup.sh bench      build and run the benchmarks (they print their figures)
 #   packaging/setup.sh deps       only install the Debian packages
 set -euo pipefail

@@ -28,8 +28,8 @@ const QCommandLineOption baseUrlOption(QStringLiteral("base-url"),
         QStringLiteral("Server API base URL (env PLAINKEY_BASE_URL; default https://api.plainkey.io/server)."), QStringLiteral("url"));
 const QCommandLineOption projectIdOption(QStringLiteral("project-id"), QStringLiteral("Project ID (env PLAINKEY_PROJECT_ID)."), QStringLiteral("id"));
 const QCommandLineOption secretStdinOption(QStringLiteral("secret-stdin"),
-        QStringLiteral("Read the client secret from the first line of standard input (else env PLAINKEY_CLIENT_SECRET)."));
-const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request (default 30)."),
+        QStringLiteral("Read the client secret from the first line of standard input, at most 64 KiB (else env PLAINKEY_CLIENT_SECRET)."));
+const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request, 0.001 to 3600 (default 30)."),
                                        QStringLiteral("seconds"), QStringLiteral("30"));
 const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print results and errors as JSON."));
 const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Print every exchange, redacted, on standard error."));
@@ -47,7 +47,7 @@ CommandRegistration::CommandRegistration(QList<Command> commands)
     registry().append(commands);
 }
 
-CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(new PlainKeyClient)
+CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(std::make_unique<PlainKeyClient>())
 {
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
@@ -96,7 +96,11 @@ void CliApp::printHelp()
     m_out << "\nThe client secret is never taken as an argument: set PLAINKEY_CLIENT_SECRET or use --secret-stdin.\n"
              "\nExit codes: 0 success or valid token, 1 token not valid, 2 usage error,\n"
              "            3 credentials rejected, 4 network, server or protocol failure.\n"
-             "A delete that is not confirmed exits 2; users import exits 4 unless it created every name.\n";
+             "A delete that is not confirmed exits 2; users import exits 4 unless it created every name.\n"
+             "\nStandard input is read up to a limit, and refused whole past it: 64 KiB for a secret or a token\n"
+             "(--secret-stdin, verify -), 64 MiB for users import -.\n"
+             "Redirects are followed only within the base URL's origin (scheme, host and port); one to another\n"
+             "host, or from https to http, fails (exit 4) without sending anything there.\n";
     m_out.flush();
 }
 
@@ -149,7 +153,20 @@ void CliApp::printJson(const QJsonValue &value)
     m_out.flush();
 }
 
-std::optional<QByteArray> CliApp::readStdin(const QString &what)
+namespace {
+
+QString describeBytes(qint64 bytes)
+{
+    if (bytes % (1024 * 1024) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
+    if (bytes % 1024 == 0)
+        return QStringLiteral("%1 KiB").arg(bytes / 1024);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+} // namespace
+
+std::optional<QByteArray> CliApp::readStdin(const QString &what, qint64 limit)
 {
     if (m_stdinUsed) {
         usage(QStringLiteral("standard input is already used for something else; cannot also read %1 from it").arg(what));
@@ -161,7 +178,20 @@ std::optional<QByteArray> CliApp::readStdin(const QString &what)
         usage(QStringLiteral("cannot read %1 from standard input").arg(what));
         return std::nullopt;
     }
-    return in.readAll();
+    // One byte past the limit is enough to know: never read (or keep) an unbounded stream. A
+    // pipe gives its bytes in chunks (64 KiB here), so read until the end or past the limit.
+    QByteArray data;
+    while (data.size() <= limit) {
+        const QByteArray chunk = in.read(limit + 1 - data.size());
+        if (chunk.isEmpty())
+            break;
+        data += chunk;
+    }
+    if (data.size() > limit) {
+        usage(QStringLiteral("%1 on standard input is larger than %2, the limit; nothing was used").arg(what, describeBytes(limit)));
+        return std::nullopt;
+    }
+    return data;
 }
 
 bool CliApp::confirm(const QString &question, const QString &refusal)
@@ -232,8 +262,22 @@ bool CliApp::prepareCredentials()
     if (m_parser.isSet(secretStdinOption)) {
         m_stdinUsed = true;
         QFile in;
+        QByteArray line;
         if (in.open(stdin, QIODevice::ReadOnly))
-            c.clientSecret = QString::fromUtf8(in.readLine()).trimmed();
+            while (!line.endsWith('\n') && line.size() < maxSecretBytes + 2) { // the secret, then \r\n at most
+                const QByteArray chunk = in.readLine(maxSecretBytes + 2 - line.size());
+                if (chunk.isEmpty())
+                    break;
+                line += chunk;
+            }
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        if (line.size() > maxSecretBytes) {
+            usage(QStringLiteral("--secret-stdin: the first line of standard input is longer than %1, the limit for a client secret; nothing was used")
+                          .arg(describeBytes(maxSecretBytes)));
+            return false;
+        }
+        c.clientSecret = QString::fromUtf8(line).trimmed();
         if (c.clientSecret.isEmpty()) {
             usage(QStringLiteral("--secret-stdin was given but standard input had no secret on its first line"));
             return false;
@@ -320,11 +364,13 @@ int CliApp::run(const QStringList &arguments)
 
     bool timeoutOk = false;
     const double timeout = m_parser.value(timeoutOption).toDouble(&timeoutOk);
-    if (!timeoutOk || timeout <= 0 || timeout > 3600)
-        return usage(QStringLiteral("--timeout takes a number of seconds between 0 and 3600, not \u201c%1\u201d").arg(m_parser.value(timeoutOption)));
+    // Written so that NaN fails too: it passes "timeout <= 0 || timeout > 3600" unrefused, and
+    // converting it to milliseconds is undefined behaviour.
+    if (!timeoutOk || !(timeout >= 0.001 && timeout <= 3600))
+        return usage(QStringLiteral("--timeout takes a number of seconds from 0.001 to 3600, not \u201c%1\u201d").arg(m_parser.value(timeoutOption)));
     m_client->transport()->setDefaultTimeout(std::chrono::milliseconds(qint64(timeout * 1000)));
     if (m_verbose)
-        QObject::connect(m_client->exchangeLog(), &ExchangeLog::exchangeChanged, m_client, [this](int i) { printExchange(i); });
+        QObject::connect(m_client->exchangeLog(), &ExchangeLog::exchangeChanged, m_client.get(), [this](int i) { printExchange(i); });
 
     return command->run(*this, positional.mid(consumed));
 }

@@ -8,6 +8,8 @@
 #include <QJsonValue>
 #include <QTextStream>
 
+#include <memory>
+
 #include <functional>
 #include <optional>
 
@@ -65,8 +67,11 @@ public:
     //! {"kind", "message", "status"?, "serverMessage"?, "retryAfterSeconds"?}: the "error" of --json output.
     static QJsonObject errorJson(const ApiError &error);
 
-    //! Reads all of standard input (for "-" arguments and files), or nullopt after printing why.
-    std::optional<QByteArray> readStdin(const QString &what);
+    //! The most read from standard input for a client secret or a token: 64 KiB.
+    static constexpr qint64 maxSecretBytes = 64 * 1024;
+    //! Reads all of standard input (for "-" arguments and files), or nullopt after printing why:
+    //! more than \a limit bytes is refused whole, never cut.
+    std::optional<QByteArray> readStdin(const QString &what, qint64 limit);
     //! Asks "question [y/N]" on the terminal (true at once with --yes). Otherwise, or without a
     //! terminal to ask on, prints one line starting with \a refusal (JSON too with --json) and
     //! returns false; the command then exits with ExitUsage.
@@ -102,7 +107,7 @@ private:
     QCommandLineParser m_parser;
     QTextStream m_out;
     QTextStream m_err;
-    PlainKeyClient *m_client;
+    std::unique_ptr<PlainKeyClient> m_client;
     bool m_json = false;
     bool m_showSecrets = false;
     bool m_yes = false;

@@ -67,7 +67,7 @@ int verifyCommand(CliApp &app, const QStringList &args)
     if (!app.prepareCredentials())
         return ExitUsage;
     if (raw == QLatin1String("-")) {
-        const auto in = app.readStdin(QStringLiteral("the token"));
+        const auto in = app.readStdin(QStringLiteral("the token"), CliApp::maxSecretBytes);
         if (!in)
             return ExitUsage;
         raw = QString::fromUtf8(*in);

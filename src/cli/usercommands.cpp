@@ -186,7 +186,7 @@ int usersImport(CliApp &app, const QStringList &args)
     if (args.first() == QLatin1String("-")) {
         if (!dryRun && !app.prepareCredentials())
             return ExitUsage;
-        const auto data = app.readStdin(QStringLiteral("the names"));
+        const auto data = app.readStdin(QStringLiteral("the list of names"), UserImportList::maxBytes);
         if (!data)
             return ExitUsage;
         list = UserImportList::parse(*data);

@@ -20,6 +20,8 @@ constexpr milliseconds kAutoRetryInterval = 30s;
 // Re-check at least this often so a suspend or a late timer is noticed quickly.
 constexpr milliseconds kMaxCheckInterval = 30s;
 const QString kOperation = QStringLiteral("Fetching the access token");
+//! The longest access-token lifetime accepted from an answer; PlainKey issues one hour.
+constexpr seconds kMaxExpiresIn{365LL * 24 * 3600};
 } // namespace
 
 AccessTokenManager::AccessTokenManager(Transport *transport, QObject *parent)
@@ -230,9 +232,17 @@ void AccessTokenManager::onFetchFinished(PendingHttp *pending)
                     error = reader.error();
                 else if (token.isEmpty())
                     error = ApiError(ApiError::Kind::InvalidResponse, QStringLiteral("access_token is empty"));
-                else if (!ttlOk || expiresIn <= 0)
+                else if (!ttlOk)
                     error = ApiError(ApiError::Kind::InvalidResponse,
                                      QStringLiteral("expires_in is missing or not a positive number of seconds"));
+                // Checked before any conversion to an integer: 1e300 or NaN there is undefined behaviour.
+                // NaN fails both comparisons.
+                else if (!(expiresIn >= 1 && expiresIn <= double(kMaxExpiresIn.count())))
+                    error = ApiError(ApiError::Kind::InvalidResponse,
+                                     QStringLiteral("expires_in is %1; a number of seconds from 1 to %2 (one year) is accepted")
+                                             .arg(ttl.isDouble() ? QString::number(expiresIn, 'g', 15)
+                                                                 : QStringLiteral("“%1”").arg(ttl.toString().left(40)))
+                                             .arg(kMaxExpiresIn.count()));
             }
         } else if (answer.status == 400 || answer.status == 401 || answer.status == 403) {
             error = ApiError(ApiError::Kind::CredentialsRejected, {});

@@ -4,6 +4,8 @@
 #include "log/redactor.h"
 #include "net/httpmessage.h"
 
+#include <algorithm>
+
 namespace plainkey {
 
 ApiError::ApiError(Kind kind, QString detail, QString operation)
@@ -20,6 +22,9 @@ ApiError ApiError::httpStatus(int status, QString serverMessage, QString operati
 }
 
 namespace {
+
+//! A day: a longer Retry-After is not a wait anyone will sit out, and keeps the value in an int.
+constexpr qint64 kMaxRetryAfter = 24 * 3600;
 
 //! An HTTP-date (RFC 9110: "Sun, 06 Nov 1994 08:49:37 GMT"). Qt's RFC 2822 parser wants a
 //! numeric offset and rejects the "GMT" that every HTTP server writes.
@@ -43,13 +48,14 @@ ApiError ApiError::fromAnswer(const HttpAnswer &answer, QString operation)
     ApiError e = httpStatus(answer.status, JsonReader::serverError(answer), std::move(operation));
     const QByteArray retryAfter = answer.header("retry-after").trimmed();
     bool isNumber = false;
-    const int seconds = retryAfter.toInt(&isNumber);
+    // Digits past int's range are not a number to toInt(): read as qint64 and clamped instead.
+    const qint64 seconds = retryAfter.toLongLong(&isNumber);
     if (isNumber && seconds >= 0)
-        e.m_retryAfter = seconds;
+        e.m_retryAfter = int(std::min<qint64>(seconds, kMaxRetryAfter));
     else if (!retryAfter.isEmpty()) {
         const QDateTime when = parseHttpDate(retryAfter);
         if (when.isValid())
-            e.m_retryAfter = int(qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when)));
+            e.m_retryAfter = int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().secsTo(when), 0, kMaxRetryAfter));
     }
     return e;
 }
@@ -79,6 +85,7 @@ QString ApiError::kindName(Kind kind)
     case Kind::RateLimited: return QStringLiteral("rate-limited");
     case Kind::InvalidResponse: return QStringLiteral("invalid-response");
     case Kind::TooLarge: return QStringLiteral("too-large");
+    case Kind::RedirectRefused: return QStringLiteral("redirect-refused");
     }
     return QStringLiteral("unknown");
 }
@@ -133,6 +140,8 @@ QString ApiError::summary() const
         return QStringLiteral("%1 failed: the answer%2 is not what PlainKey sends: %3").arg(op, from, m_detail);
     case Kind::TooLarge:
         return QStringLiteral("%1 failed: the answer%2 is too large: %3").arg(op, from, m_detail);
+    case Kind::RedirectRefused:
+        return QStringLiteral("%1 failed: %2").arg(op, m_detail);
     }
     return {};
 }
@@ -171,6 +180,8 @@ QString ApiError::hint() const
         return QStringLiteral("A proxy, gateway or outage page may be answering instead of PlainKey; check the base URL and look at the answer in the request log.");
     case Kind::TooLarge:
         return QStringLiteral("Check the base URL: PlainKey's answers are small.");
+    case Kind::RedirectRefused:
+        return QStringLiteral("Check the base URL; if you trust where it redirects to, use that address as the base URL.");
     }
     return {};
 }

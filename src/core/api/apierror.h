@@ -27,6 +27,7 @@ public:
         RateLimited,         //!< 429, possibly with Retry-After
         InvalidResponse,     //!< an answer that is not the JSON the contract promises
         TooLarge,            //!< an answer over the size limit
+        RedirectRefused,     //!< a redirect to another origin, to http from https, or too many: not followed
     };
 
     ApiError() = default;

@@ -101,7 +101,7 @@ QByteArray HarExporter::toHar(const QList<Exchange> &exchanges, const QString &c
                 {QStringLiteral("headers"), headersToJson(e.responseHeaders)},
                 {QStringLiteral("cookies"), QJsonArray()},
                 {QStringLiteral("content"), content},
-                {QStringLiteral("redirectURL"), QString()},
+                {QStringLiteral("redirectURL"), e.redirectUrl},
                 {QStringLiteral("headersSize"), -1},
                 {QStringLiteral("bodySize"), e.responseBytes},
         };

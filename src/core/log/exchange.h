@@ -37,6 +37,7 @@ struct Exchange
     bool responseBodyTruncated = false;
     Outcome outcome = Outcome::Pending;
     QString errorText; //!< for Failed and Cancelled
+    QString redirectUrl; //!< redacted; where a 3xx answer's Location pointed (resolved), followed or not
 
     QString path() const;
     static QString outcomeName(Outcome outcome);

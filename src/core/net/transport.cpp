@@ -84,6 +84,38 @@ ApiError classifyNetworkError(QNetworkReply::NetworkError code, const QString &q
     }
 }
 
+bool isRedirectStatus(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+int defaultPort(const QUrl &url)
+{
+    if (url.scheme() == QLatin1String("https"))
+        return 443;
+    if (url.scheme() == QLatin1String("http"))
+        return 80;
+    return -1;
+}
+
+QString hostAndPort(const QUrl &url)
+{
+    return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+}
+
+//! "host:port" with the port always written, so a message names exactly where a request would go.
+QString originName(const QUrl &url)
+{
+    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(defaultPort(url)));
+}
+
+//! Same scheme, host and port (RFC 6454): the only place a request's credentials may be sent.
+bool isSameOrigin(const QUrl &a, const QUrl &b)
+{
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
+            && a.port(defaultPort(a)) == b.port(defaultPort(b));
+}
+
 } // namespace
 
 void PendingHttp::cancel()
@@ -99,7 +131,7 @@ Transport::Transport(QObject *parent)
 {
     // PlainKey answers are small and uncacheable; a cookie jar would only keep state between calls.
     m_nam->setCookieJar(nullptr);
-    m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
 
 Transport::~Transport()
@@ -119,30 +151,53 @@ PendingHttp *Transport::send(HttpRequest request)
 {
     auto *pending = new PendingHttp(this);
     pending->m_operation = request.operation;
-    pending->m_host = request.url.port() > 0 ? QStringLiteral("%1:%2").arg(request.url.host()).arg(request.url.port()) : request.url.host();
+    pending->m_host = hostAndPort(request.url);
     pending->m_timeout = request.timeout.count() > 0 ? request.timeout : m_defaultTimeout;
     pending->m_startedMs = monotonicMs();
     for (const auto &s : std::as_const(request.secrets))
         m_redactor->addSecret(s.first, s.second);
+    pending->m_request = std::move(request);
 
-    record(pending, request);
+    record(pending, pending->m_request);
     ++m_inFlight;
     emit inFlightChanged(m_inFlight);
 
-    if (!request.url.isValid() || request.url.host().isEmpty()) {
+    const QUrl &url = pending->m_request.url;
+    if (!url.isValid() || url.host().isEmpty()) {
         pending->m_error = ApiError(ApiError::Kind::InvalidInput,
-                                    QStringLiteral("the URL \u201c%1\u201d is not valid").arg(request.url.toDisplayString()),
-                                    request.operation);
+                                    QStringLiteral("the URL \u201c%1\u201d is not valid").arg(url.toDisplayString()),
+                                    pending->m_operation);
         QTimer::singleShot(0, pending, [this, pending] { complete(pending); });
         return pending;
     }
 
+    // One limit for the whole request, redirects followed included.
+    pending->m_timer = new QTimer(pending);
+    pending->m_timer->setSingleShot(true);
+    pending->m_timer->setTimerType(Qt::CoarseTimer);
+    connect(pending->m_timer, &QTimer::timeout, pending, [pending] {
+        if (pending->m_finished || !pending->m_reply)
+            return;
+        pending->m_abortReason = PendingHttp::AbortReason::Timeout;
+        pending->m_reply->abort();
+    });
+    pending->m_timer->start(pending->m_timeout);
+
+    startHop(pending);
+    return pending;
+}
+
+void Transport::startHop(PendingHttp *pending)
+{
+    const HttpRequest &request = pending->m_request;
     QNetworkRequest nr(request.url);
     for (const auto &h : std::as_const(request.headers))
         nr.setRawHeader(h.first, h.second);
     nr.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     nr.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    nr.setMaximumRedirectsAllowed(5);
+    // Qt would copy every header, Authorization included, onto a redirect to any host: the
+    // transport decides about each hop itself (see complete()).
+    nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
 
     QNetworkReply *reply = nullptr;
     if (request.method == "GET")
@@ -157,17 +212,7 @@ PendingHttp *Transport::send(HttpRequest request)
         reply = m_nam->sendCustomRequest(nr, request.method, request.body);
     reply->setParent(pending);
     pending->m_reply = reply;
-
-    pending->m_timer = new QTimer(pending);
-    pending->m_timer->setSingleShot(true);
-    pending->m_timer->setTimerType(Qt::CoarseTimer);
-    connect(pending->m_timer, &QTimer::timeout, pending, [pending] {
-        if (pending->m_finished || !pending->m_reply)
-            return;
-        pending->m_abortReason = PendingHttp::AbortReason::Timeout;
-        pending->m_reply->abort();
-    });
-    pending->m_timer->start(pending->m_timeout);
+    pending->m_body.clear();
 
     const qint64 limit = m_maxAnswerBytes;
     connect(reply, &QNetworkReply::metaDataChanged, pending, [pending, reply, limit] {
@@ -185,7 +230,6 @@ PendingHttp *Transport::send(HttpRequest request)
         }
     });
     connect(reply, &QNetworkReply::finished, this, [this, pending] { complete(pending); });
-    return pending;
 }
 
 void Transport::record(PendingHttp *pending, const HttpRequest &request)
@@ -200,13 +244,64 @@ void Transport::record(PendingHttp *pending, const HttpRequest &request)
     pending->m_exchangeId = m_log->append(std::move(e));
 }
 
+QString Transport::redirectRefusal(const QUrl &from, const QUrl &to)
+{
+    const QString fromOrigin = originName(from);
+    if (!to.isValid() || to.host().isEmpty() || (to.scheme() != QLatin1String("https") && to.scheme() != QLatin1String("http")))
+        return QStringLiteral("PlainKey at %1 redirected to an address that is not an http or https URL").arg(fromOrigin);
+    if (from.scheme() == QLatin1String("https") && to.scheme() == QLatin1String("http"))
+        return QStringLiteral("PlainKey at %1 redirected from https to http (%2); requests with credentials are never "
+                              "followed to an unencrypted connection")
+                .arg(fromOrigin, originName(to));
+    if (!isSameOrigin(from, to))
+        return QStringLiteral("PlainKey at %1 redirected to %2; requests with credentials are not followed to another host")
+                .arg(fromOrigin, originName(to));
+    return {};
+}
+
+std::optional<HttpRequest> Transport::nextHop(PendingHttp *pending, int status, const HttpHeaders &headers,
+                                              ApiError *refusal) const
+{
+    if (!isRedirectStatus(status))
+        return std::nullopt;
+    const QByteArray location = headerValue(headers, "location").trimmed();
+    if (location.isEmpty())
+        return std::nullopt; // nothing to follow: the caller reads it as the answer it is
+    const QUrl from = pending->m_request.url;
+    QUrl target = from.resolved(QUrl::fromEncoded(location));
+    target.setUserInfo({});
+    target.setFragment({});
+    const QString why = redirectRefusal(from, target);
+    if (!why.isEmpty()) {
+        *refusal = ApiError(ApiError::Kind::RedirectRefused, why);
+        return std::nullopt;
+    }
+    if (pending->m_redirects >= m_maxRedirects) {
+        *refusal = ApiError(ApiError::Kind::RedirectRefused,
+                            QStringLiteral("PlainKey at %1 redirected more than %2 times").arg(originName(from)).arg(m_maxRedirects));
+        return std::nullopt;
+    }
+
+    HttpRequest next = pending->m_request;
+    next.url = target;
+    // RFC 9110 15.4: 303 turns any method but HEAD into GET; 301 and 302 turn POST into GET, as
+    // every client does; 307 and 308 repeat the request as it was, body included.
+    const bool toGet = (status == 303 && next.method != "HEAD") || ((status == 301 || status == 302) && next.method == "POST");
+    if (toGet) {
+        next.method = "GET";
+        next.body.clear();
+        next.headers.removeIf([](const HttpHeader &h) {
+            return h.first.compare("content-type", Qt::CaseInsensitive) == 0
+                    || h.first.compare("content-length", Qt::CaseInsensitive) == 0;
+        });
+    }
+    return next;
+}
+
 void Transport::complete(PendingHttp *pending)
 {
     if (pending->m_finished)
         return;
-    pending->m_finished = true;
-    if (pending->m_timer)
-        pending->m_timer->stop();
 
     QNetworkReply *reply = pending->m_reply;
     const qint64 durationMs = monotonicMs() - pending->m_startedMs;
@@ -248,7 +343,27 @@ void Transport::complete(PendingHttp *pending)
         }
     }
 
+    std::optional<HttpRequest> next;
+    QString redirectUrl;
     if (!pending->m_error.isError() && reply) {
+        ApiError refusal;
+        next = nextHop(pending, status, headers, &refusal);
+        if (refusal.isError())
+            pending->m_error = refusal;
+        if (isRedirectStatus(status)) {
+            const QByteArray location = headerValue(headers, "location").trimmed();
+            if (!location.isEmpty())
+                redirectUrl = m_redactor->redactUrl(pending->m_request.url.resolved(QUrl::fromEncoded(location)),
+                                                   pending->m_request.secrets);
+        }
+    }
+
+    if (!next) {
+        pending->m_finished = true;
+        if (pending->m_timer)
+            pending->m_timer->stop();
+    }
+    if (!pending->m_error.isError() && reply && !next) {
         pending->m_answer.status = status;
         pending->m_answer.reasonPhrase = reason;
         pending->m_answer.headers = headers;
@@ -278,6 +393,7 @@ void Transport::complete(PendingHttp *pending)
         e.responseHeaders = redactor.redactHeaders(headers);
         e.responseBody = redactor.redactBody(body);
         e.responseBytes = received;
+        e.redirectUrl = redirectUrl;
         if (error.kind() == ApiError::Kind::Cancelled)
             e.outcome = Exchange::Outcome::Cancelled;
         else if (error.isError())
@@ -288,10 +404,21 @@ void Transport::complete(PendingHttp *pending)
             e.errorText = error.summary();
     });
 
-    --m_inFlight;
-    emit inFlightChanged(m_inFlight);
     if (reply)
         reply->deleteLater();
+    if (next) {
+        qCDebug(lcNet) << "exchange" << pending->m_exchangeId << "redirected within" << pending->m_host;
+        pending->m_reply = nullptr;
+        pending->m_request = std::move(*next);
+        ++pending->m_redirects;
+        pending->m_startedMs = monotonicMs();
+        record(pending, pending->m_request);
+        startHop(pending);
+        return;
+    }
+
+    --m_inFlight;
+    emit inFlightChanged(m_inFlight);
     emit pending->finished();
     pending->deleteLater();
 }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -46,6 +47,9 @@ private:
 
     QPointer<QNetworkReply> m_reply;
     QTimer *m_timer = nullptr;
+    //! The request of the current hop: redirects followed change its URL, and maybe method and body.
+    HttpRequest m_request;
+    int m_redirects = 0;
     HttpAnswer m_answer;
     ApiError m_error;
     QByteArray m_body;
@@ -81,8 +85,19 @@ public:
     void addSecret(SecretKind kind, const QByteArray &value) { m_redactor->addSecret(kind, value); }
     const Redactor &redactor() const { return *m_redactor; }
 
+    //! Redirects followed per request; one more is refused. Default 5.
+    int maxRedirects() const { return m_maxRedirects; }
+    void setMaxRedirects(int count) { m_maxRedirects = count; }
+
     //! Sends \a request. The result is never null; finished() always follows, asynchronously.
+    //! A redirect to the same origin (scheme, host and port) is followed, each hop recorded as its
+    //! own exchange; one to another origin, or from https to http, is refused with a RedirectRefused
+    //! error, so the request's credentials never leave the origin they were meant for.
     PendingHttp *send(HttpRequest request);
+    //! Why a redirect from \a from to \a to must not be followed (another origin, https to http,
+    //! not http(s) at all), in words naming both hosts; empty when it may be.
+    static QString redirectRefusal(const QUrl &from, const QUrl &to);
+
     //! Requests in flight.
     int inFlight() const { return m_inFlight; }
     void cancelAll();
@@ -91,8 +106,12 @@ signals:
     void inFlightChanged(int inFlight);
 
 private:
+    void startHop(PendingHttp *pending);
     void complete(PendingHttp *pending);
     void record(PendingHttp *pending, const HttpRequest &request);
+    //! For a 3xx answer with a Location: the next hop to send, or an error why not. Nothing when
+    //! the answer is not a redirect.
+    std::optional<HttpRequest> nextHop(PendingHttp *pending, int status, const HttpHeaders &headers, ApiError *refusal) const;
 
     QNetworkAccessManager *m_nam;
     ExchangeLog *m_log;
@@ -100,6 +119,7 @@ private:
     std::shared_ptr<Redactor> m_redactor = std::make_shared<Redactor>();
     std::chrono::milliseconds m_defaultTimeout{30000};
     qint64 m_maxAnswerBytes = 8 * 1024 * 1024;
+    int m_maxRedirects = 5;
     int m_inFlight = 0;
 };
 

@@ -325,6 +325,7 @@ bool UserImporter::isFatal(const ApiError &error) const
     case ApiError::Kind::InvalidInput:
     case ApiError::Kind::Cancelled:
     case ApiError::Kind::Tls:
+    case ApiError::Kind::RedirectRefused:
         return true;
     default:
         return false;

@@ -9,7 +9,7 @@ namespace plainkey {
 
 namespace {
 
-constexpr qint64 kMaxFileBytes = 64 * 1024 * 1024;
+constexpr qint64 kMaxFileBytes = UserImportList::maxBytes;
 
 struct Record
 {
@@ -255,6 +255,12 @@ UserImportList UserImportList::parse(const QByteArray &data, const QString &file
     return list;
 }
 
+QString UserImportList::tooLargeError(const QString &source)
+{
+    return QStringLiteral("%1 is larger than 64 MiB, the limit for one list; nothing was imported: split it into smaller lists")
+            .arg(source);
+}
+
 UserImportList UserImportList::load(const QString &path)
 {
     UserImportList list;
@@ -272,9 +278,14 @@ UserImportList UserImportList::load(const QString &path)
         list.error = QStringLiteral("%1 is %2 MiB; split it into files under 64 MiB").arg(path).arg(file.size() / (1024 * 1024));
         return list;
     }
+    // A pipe or a file still growing has no size up front: the byte past the limit tells.
     const QByteArray data = file.read(kMaxFileBytes + 1);
     if (file.error() != QFileDevice::NoError) {
         list.error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return list;
+    }
+    if (data.size() > kMaxFileBytes) {
+        list.error = tooLargeError(path);
         return list;
     }
     return parse(data, info.fileName());

@@ -46,8 +46,12 @@ struct UserImportList
 
     //! Reads \a data; \a fileName (may be empty) helps decide between CSV and plain lines.
     static UserImportList parse(const QByteArray &data, const QString &fileName = {});
-    //! Reads the file at \a path (at most 64 MiB).
+    //! The largest list read, from a file or standard input: 64 MiB (about two million names).
+    static constexpr qint64 maxBytes = 64 * 1024 * 1024;
+    //! Reads the file at \a path; one over maxBytes is refused whole, never cut.
     static UserImportList load(const QString &path);
+    //! The error for a list larger than maxBytes, naming \a source ("standard input", a path).
+    static QString tooLargeError(const QString &source);
     //! The rows as CSV (line, userName, status, userId, message) for a report file.
     static QByteArray reportCsv(const QList<ImportRow> &rows);
 };

@@ -6,10 +6,12 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace plainkey::gui {
 
@@ -94,11 +96,24 @@ void ImportUsersDialog::chooseFile()
 
 bool ImportUsersDialog::loadFile(const QString &path)
 {
-    if (m_importer->isRunning())
+    if (m_importer->isRunning() || m_loading)
         return false;
-    const UserImportList list = UserImportList::load(path);
-    showList(list, QFileInfo(path).fileName());
-    return list.ok();
+    m_loading = true;
+    const QString name = QFileInfo(path).fileName();
+    m_ui->statusLabel->setText(tr("Reading %1\u2026").arg(name));
+    updateButtons();
+    // Reading and parsing touch no widget and no QObject: only the path goes in and the plain
+    // list comes out. The watcher is the dialog's child, so a result after close is dropped.
+    auto *watcher = new QFutureWatcher<UserImportList>(this);
+    connect(watcher, &QFutureWatcher<UserImportList>::finished, this, [this, watcher, name] {
+        const UserImportList list = watcher->result();
+        watcher->deleteLater();
+        m_loading = false;
+        showList(list, name);
+        emit listLoaded(list.ok());
+    });
+    watcher->setFuture(QtConcurrent::run([path] { return UserImportList::load(path); }));
+    return true;
 }
 
 bool ImportUsersDialog::loadData(const QByteArray &data, const QString &name)
@@ -224,8 +239,8 @@ void ImportUsersDialog::updateCounts()
 void ImportUsersDialog::updateButtons()
 {
     const bool running = m_importer->isRunning();
-    m_ui->chooseFileButton->setEnabled(!running);
-    m_ui->importButton->setEnabled(m_loaded && !m_started && !running && m_changesAllowed);
+    m_ui->chooseFileButton->setEnabled(!running && !m_loading);
+    m_ui->importButton->setEnabled(m_loaded && !m_started && !running && !m_loading && m_changesAllowed);
     m_ui->cancelImportButton->setEnabled(running);
     m_ui->saveReportButton->setEnabled(m_loaded && m_started && !running);
 }

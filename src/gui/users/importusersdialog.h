@@ -30,8 +30,11 @@ public:
     explicit ImportUsersDialog(PlainKeyClient *client, QWidget *parent = nullptr);
     ~ImportUsersDialog() override;
 
-    //! Reads \a path for the preview; false (with the reason shown) when it cannot be read.
+    //! Starts reading \a path for the preview on a worker thread (a list may be 64 MiB), the
+    //! window staying responsive; listLoaded() follows. False when an import or a load is running.
     bool loadFile(const QString &path);
+    //! True from loadFile() until listLoaded().
+    bool isLoading() const { return m_loading; }
     //! Reads names from \a data as if from a file called \a name.
     bool loadData(const QByteArray &data, const QString &name);
     //! Starts creating the previewed names (what the Import button does).
@@ -43,6 +46,8 @@ public:
     ImportRowModel *rowModel() const { return m_model; }
 
 signals:
+    //! A loadFile() finished: \a ok false when the file could not be read (the reason is shown).
+    void listLoaded(bool ok);
     //! The import finished; \a created users were created.
     void importFinished(int created);
 
@@ -67,6 +72,7 @@ private:
     bool m_started = false;
     bool m_closeWhenDone = false;
     bool m_changesAllowed = true;
+    bool m_loading = false;
 };
 
 } // namespace plainkey::gui
