@@ -229,7 +229,8 @@ HttpHeaders Redactor::redactHeaders(const HttpHeaders &headers, const QList<QPai
         } else {
             value = redactKnown(value, extra);
         }
-        out.append({h.first, value});
+        // A name can carry a secret too (a server echoing the form into its header names).
+        out.append({redactKnown(h.first, extra), value});
     }
     return out;
 }
