@@ -14,6 +14,8 @@ class TestRedactorFuzz : public QObject
 private slots:
     void knownSecretInHeaderNameIsRedacted_data();
     void knownSecretInHeaderNameIsRedacted();
+    void knownSecretInAuthorizationSchemeIsRedacted_data();
+    void knownSecretInAuthorizationSchemeIsRedacted();
 };
 
 void TestRedactorFuzz::knownSecretInHeaderNameIsRedacted_data()
@@ -44,6 +46,31 @@ void TestRedactorFuzz::knownSecretInHeaderNameIsRedacted()
     // Passed for one call only, not remembered: the same.
     const HttpHeaders once = Redactor().redactHeaders({{name, QByteArrayLiteral("1")}}, {{SecretKind::ClientSecret, secret}});
     QVERIFY(!once.first().first.contains(secret));
+}
+
+void TestRedactorFuzz::knownSecretInAuthorizationSchemeIsRedacted_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    const QByteArray secret = QByteArrayLiteral("sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0");
+    // The first word of an Authorization value is kept as its scheme; here it is the secret.
+    QTest::newRow("secret then a word") << QByteArray(secret + " extra");
+    QTest::newRow("secret inside the first word") << QByteArray("Basic:" + secret + " x");
+    // The fuzzer's line (corpus/redactor/crash-authorization-scheme.bin).
+    QTest::newRow("fuzzer's value") << QByteArray("Be" + secret + "1a0: 1");
+}
+
+void TestRedactorFuzz::knownSecretInAuthorizationSchemeIsRedacted()
+{
+    QFETCH(QByteArray, value);
+    const QByteArray secret = QByteArrayLiteral("sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0");
+    Redactor r;
+    r.addSecret(SecretKind::ClientSecret, secret);
+    const HttpHeaders out = r.redactHeaders({{QByteArrayLiteral("Authorization"), value}});
+    QVERIFY2(!out.first().second.contains(secret), out.first().second.constData());
+    QVERIFY(out.first().second.contains("[redacted "));
+    // The usual case is unchanged: the scheme stays readable.
+    const HttpHeaders bearer = r.redactHeaders({{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer abcdefgh")}});
+    QVERIFY(bearer.first().second.startsWith("Bearer [redacted access_token #"));
 }
 
 QTEST_GUILESS_MAIN(TestRedactorFuzz)

@@ -223,6 +223,9 @@ HttpHeaders Redactor::redactHeaders(const HttpHeaders &headers, const QList<QPai
             const QByteArray credential = space > 0 ? value.mid(space + 1).trimmed() : value;
             if (!credential.startsWith("[redacted "))
                 value = (scheme.isEmpty() ? QByteArray() : scheme + ' ') + marker(SecretKind::AccessToken, credential);
+            // What is kept as the scheme (or as an already redacted credential) is only the
+            // first word: a known secret there must still go.
+            value = redactKnown(value, extra);
         } else if (h.first.compare("cookie", Qt::CaseInsensitive) == 0
                    || h.first.compare("set-cookie", Qt::CaseInsensitive) == 0) {
             value = marker(SecretKind::AccessToken, value);
