@@ -164,7 +164,55 @@ exporters = {
                            b"Content-Type: application/octet-stream", bytes(range(256))),
 }
 
-for target, seeds in [("answers", answers), ("jsonreader", jsonreader), ("jwtinspector", jwtinspector),
+AUTH = b"Authorization: Bearer fuzz-access-token\nx-project-id: demo-project\n"
+def req(line, headers=b"", body=b""):
+    return line + b"\n" + headers + b"\n" + body
+emulator = {
+    "access-token": req(b"POST /access-token", b"Content-Type: application/x-www-form-urlencoded\n",
+                        b"client_id=demo-project&client_secret=demo-secret"),
+    "access-token-json": req(b"POST /server/access-token", b"Content-Type: application/json\n",
+                             j({"client_id": "demo-project", "client_secret": "demo-secret"})),
+    "verify": req(b"POST /authentication-token/verify", AUTH + b"Content-Type: application/json\n", j({"token": JWT})),
+    "verify-no-auth": req(b"POST /authentication-token/verify", b"Content-Type: application/json\n", b'{"token": 1}'),
+    "user-crud": b"\n----\n".join([
+        req(b"POST /user", AUTH, j({"userName": "ana@example.com"})),
+        req(b"GET /user?userName=ana%40example.com", AUTH),
+        req(b"PATCH /user", AUTH, j({"userIdentifier": {"userName": "ana@example.com"}, "updates": {"userName": None}})),
+        req(b"DELETE /user", AUTH, j({"userIdentifier": {"userName": "ana@example.com"}})),
+    ]),
+    "sign-up-verify": b"\n----\n".join([
+        req(b"POST /emulator/sign-up", b"Content-Type: application/json\n", j({"userName": "dee"})),
+        req(b"POST /authentication-token/verify", AUTH + b"Content-Type: application/json\n", b'{"token": "$TOKEN"}'),
+        req(b"POST /authentication-token/verify", AUTH + b"Content-Type: application/json\n", b'{"token": "$TOKEN"}'),
+    ]),
+    "create-read-passkeys": b"\n----\n".join([
+        req(b"POST /user", AUTH, j({"userName": "eve"})),
+        req(b"GET /user/$ID", AUTH),
+        req(b"POST /user/credential/begin", AUTH, b'{"userIdentifier": {"userId": "$ID"}}'),
+        req(b"GET /user/$ID/credentials", AUTH),
+    ]),
+    "bulk": req(b"POST /user/bulk", AUTH, j({"users": [{"userName": "a"}, {"userName": "b"}, {}]})),
+    "begin-registration": req(b"POST /user/credential/begin", AUTH, j({"userIdentifier": {"userId": "nope"}})),
+    "passkeys": b"\n----\n".join([
+        req(b"GET /user/usr_demo_1/credentials", AUTH),
+        req(b"GET /credential/cred%2Fwith%2Fslash", AUTH),
+        req(b"PATCH /credential/x/label", AUTH, j({"label": None})),
+        req(b"DELETE /credential/x", AUTH),
+    ]),
+    "wrong-method": req(b"PUT /user/bulk", AUTH),
+    "head": req(b"HEAD /openapi", b"Connection: close\n"),
+    "control": b"\n----\n".join([
+        req(b"GET /emulator/info", b"Origin: http://evil.example\nHost: 127.0.0.1:8080\n"),
+        req(b"PUT /emulator/faults", b"Content-Type: application/json\n", j({"mode": "status", "status": 429, "retryAfterSeconds": 1e300})),
+        req(b"POST /emulator/sign-up", b"Content-Type: application/json\n", j({"userName": "zed"})),
+        req(b"POST /emulator/sign-in", b"Content-Type: application/json\n", j({"userName": "zed"})),
+        req(b"POST /emulator/seed"),
+        req(b"POST /emulator/reset", b"Content-Type: text/plain\n"),
+    ]),
+    "not-json": req(b"POST /user", AUTH + b"Content-Type: application/json\n", b'{"userName": "\\ud800", '),
+}
+
+for target, seeds in [("emulator", emulator), ("answers", answers), ("jsonreader", jsonreader), ("jwtinspector", jwtinspector),
                       ("tokeninput", tokeninput), ("redactor", redactor), ("userimportlist", userimportlist),
                       ("timestamp", timestamp), ("exporters", exporters)]:
     d = os.path.join(here, "corpus", target)
