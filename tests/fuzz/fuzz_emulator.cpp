@@ -1,7 +1,8 @@
 // The emulator's request handling: the Server API and the control API behind their one route
 // table (Router), on requests made of a fuzzed head and body. Qt HttpServer parses real heads
 // and is not instrumented; this feeds the emulator's own code what such a head can contain:
-// any method, encoded path, query, header list and body.
+// any method, encoded path, query, header list (Host and Origin checked as the emulator
+// does) and body.
 //
 // Input: one or more requests separated by a line "----". Each request: a line
 // "METHOD /encoded/path?query", "Name: value" header lines, an empty line, the body.
@@ -17,6 +18,7 @@
 #include "emulator/authtokenissuer.h"
 #include "emulator/controlapi.h"
 #include "emulator/emulator.h"
+#include "emulator/hostpolicy.h"
 #include "emulator/router.h"
 #include "emulator/serverapi.h"
 
@@ -75,7 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const TokenSigner signer(emulator.config().clientSecret.toUtf8()); // as Emulator signs
     AuthTokenIssuer tokens(emulator.config(), emulator.store(), signer);
     ServerApi serverApi(emulator.config(), emulator.store(), signer, tokens);
-    ControlApi controlApi(emulator, tokens);
+    // Besides the loopback names, one configured name (as --host-name gives).
+    const HostPolicy hosts(QStringList{QStringLiteral("emulator.test")});
+    ControlApi controlApi(emulator, tokens, hosts);
     Router router;
     serverApi.addRoutes(router.group(QString()));
     controlApi.addRoutes(router.group(QStringLiteral("/emulator")));
@@ -95,7 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!segments.isEmpty() && segments.first() == QLatin1String("server"))
             segments.removeFirst();
         (void)router.groupFor(segments);
-        const EmuResponse response = router.route(request, segments);
+        (void)hosts.checkSameOrigin(request, 8080);
+        // As Emulator::dispatch: the Host check comes before anything else.
+        const auto refused = hosts.checkHost(request);
+        const EmuResponse response = refused ? *refused : router.route(request, segments);
         (void)request.wantsClose();
         static const QRegularExpression tokenField(QStringLiteral(R"re("token":"([^"]*)")re"));
         static const QRegularExpression idField(QStringLiteral(R"re("id":"([^"]*)")re"));

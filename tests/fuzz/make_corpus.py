@@ -164,7 +164,8 @@ exporters = {
                            b"Content-Type: application/octet-stream", bytes(range(256))),
 }
 
-AUTH = b"Authorization: Bearer fuzz-access-token\nx-project-id: demo-project\n"
+AUTH = b"Host: 127.0.0.1:8080\nAuthorization: Bearer fuzz-access-token\nx-project-id: demo-project\n"
+JSONW = b"Host: localhost:8080\nContent-Type: application/json\n"
 def req(line, headers=b"", body=b""):
     return line + b"\n" + headers + b"\n" + body
 emulator = {
@@ -181,7 +182,7 @@ emulator = {
         req(b"DELETE /user", AUTH, j({"userIdentifier": {"userName": "ana@example.com"}})),
     ]),
     "sign-up-verify": b"\n----\n".join([
-        req(b"POST /emulator/sign-up", b"Content-Type: application/json\n", j({"userName": "dee"})),
+        req(b"POST /emulator/sign-up", JSONW, j({"userName": "dee"})),
         req(b"POST /authentication-token/verify", AUTH + b"Content-Type: application/json\n", b'{"token": "$TOKEN"}'),
         req(b"POST /authentication-token/verify", AUTH + b"Content-Type: application/json\n", b'{"token": "$TOKEN"}'),
     ]),
@@ -203,10 +204,12 @@ emulator = {
     "head": req(b"HEAD /openapi", b"Connection: close\n"),
     "control": b"\n----\n".join([
         req(b"GET /emulator/info", b"Origin: http://evil.example\nHost: 127.0.0.1:8080\n"),
-        req(b"PUT /emulator/faults", b"Content-Type: application/json\n", j({"mode": "status", "status": 429, "retryAfterSeconds": 1e300})),
-        req(b"POST /emulator/sign-up", b"Content-Type: application/json\n", j({"userName": "zed"})),
-        req(b"POST /emulator/sign-in", b"Content-Type: application/json\n", j({"userName": "zed"})),
-        req(b"POST /emulator/seed"),
+        req(b"GET /emulator/info", b"Host: rebound.example.com\n"),
+        req(b"GET /emulator/faults", b"Host: [::1]:8080\nOrigin: http://localhost:8080\n"),
+        req(b"PUT /emulator/faults", JSONW, j({"mode": "status", "status": 429, "retryAfterSeconds": 1e300})),
+        req(b"POST /emulator/sign-up", JSONW + b"Origin: http://emulator.test:8080\n", j({"userName": "zed"})),
+        req(b"POST /emulator/sign-in", JSONW, j({"userName": "zed"})),
+        req(b"POST /emulator/seed", b"Host: emulator.test\nContent-Type: application/json; charset=utf-8\n"),
         req(b"POST /emulator/reset", b"Content-Type: text/plain\n"),
     ]),
     "not-json": req(b"POST /user", AUTH + b"Content-Type: application/json\n", b'{"userName": "\\ud800", '),
