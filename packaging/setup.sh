@@ -7,6 +7,8 @@
 #   packaging/setup.sh test       build and run every test
 #   packaging/setup.sh sanitize   build with AddressSanitizer + UBSan (float-cast-overflow too) and run every test
 #   packaging/setup.sh bench      build and run the benchmarks (they print their figures)
+#   packaging/setup.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each for
+#                                 SECONDS (default 60) on a copy of its seed corpus
 #   packaging/setup.sh deps       only install the Debian packages
 set -euo pipefail
 
@@ -22,13 +24,16 @@ packages=(
     chromium  # tests/browser: the sample sign-in page in a real (headless) browser
 )
 
+# Only the fuzz command needs clang and its libFuzzer runtime; the other commands build with g++.
+fuzz_packages=(clang-14 libclang-rt-14-dev)
+
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_deps() {
+install_deps() { # install_deps [extra packages...]
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "${packages[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if [ ${#missing[@]} -eq 0 ]; then
@@ -96,8 +101,54 @@ bench)
     echo "== bench/emulator/load.sh"
     bench/emulator/load.sh build
     ;;
+fuzz)
+    seconds=${2:-60}
+    case "$seconds" in ''|*[!0-9]*) echo "setup: fuzz takes a whole number of seconds, not '$seconds'" >&2; exit 2 ;; esac
+    install_deps "${fuzz_packages[@]}"
+    # Its own build dir: clang with libFuzzer, ASan and UBSan; only the core and the targets.
+    if [ ! -f build-fuzz/build.ninja ]; then
+        cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+            -DPLAINKEY_FUZZ=ON -DPLAINKEY_BUILD_TESTS=OFF -DPLAINKEY_BUILD_GUI=OFF -DPLAINKEY_BUILD_BENCH=OFF
+    fi
+    cmake --build build-fuzz --target fuzz -j "$(nproc)"
+    # The corpus is copied so a run never writes into the checkout; what the run adds stays in
+    # the work dir for a longer run to start from.
+    work=${PLAINKEY_FUZZ_WORK:-build-fuzz/work}
+    failed=()
+    for exe in build-fuzz/tests/fuzz/fuzz_*; do
+        [ -f "$exe" ] && [ -x "$exe" ] || continue
+        name=${exe##*/fuzz_}
+        mkdir -p "$work/$name/corpus" "$work/$name/artifacts"
+        cp -n tests/fuzz/corpus/"$name"/* "$work/$name/corpus/" 2>/dev/null || true
+        dict=()
+        [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
+        log="$work/$name/last-run.log"
+        set +e
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
+            -artifact_prefix="$work/$name/artifacts/" "$work/$name/corpus" >"$log" 2>&1
+        rc=$?
+        set -e
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+        rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+        if [ "$rc" -eq 0 ]; then
+            printf 'fuzz %-16s %12s executions %8s exec/s  nothing found\n' "$name" "${execs:-?}" "${rate:-?}"
+        else
+            reproducer=$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)
+            printf 'fuzz %-16s %12s executions %8s exec/s  FOUND A CRASH (exit %s)\n' "$name" "${execs:-?}" "${rate:-?}" "$rc"
+            grep -a -m3 -E 'ERROR:|SUMMARY:|runtime error|survived' "$log" | sed 's/^/    /' || true
+            echo "    reproducer: ${reproducer:-none written} (log: $log)"
+            echo "    replay: $exe ${reproducer:-REPRODUCER}"
+            failed+=("$name")
+        fi
+    done
+    if [ ${#failed[@]} -ne 0 ]; then
+        echo "setup: fuzzing found crashes in: ${failed[*]}" >&2
+        exit 1
+    fi
+    ;;
 *)
-    echo "usage: packaging/setup.sh run|test|sanitize|bench|deps" >&2
+    echo "usage: packaging/setup.sh run|test|sanitize|bench|deps|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -599,6 +599,9 @@ HttpHeaders Redactor::redactHeaders(const HttpHeaders &headers, const QList<QPai
             const QByteArray credential = space > 0 ? value.mid(space + 1).trimmed() : value;
             if (!credential.startsWith("[redacted "))
                 value = (scheme.isEmpty() ? QByteArray() : scheme + ' ') + marker(SecretKind::AccessToken, credential);
+            // What is kept as the scheme (or as an already redacted credential) is only the
+            // first word: a known secret there must still go.
+            value = redactKnown(value, extra);
         } else if (h.first.compare("cookie", Qt::CaseInsensitive) == 0
                    || h.first.compare("set-cookie", Qt::CaseInsensitive) == 0) {
             value = marker(SecretKind::AccessToken, value);
@@ -607,7 +610,8 @@ HttpHeaders Redactor::redactHeaders(const HttpHeaders &headers, const QList<QPai
         } else {
             value = redactBody(value, extra);
         }
-        out.append({h.first, value});
+        // A name can carry a secret too (a server echoing the form into its header names).
+        out.append({redactKnown(h.first, extra), value});
     }
     return out;
 }
