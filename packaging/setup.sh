@@ -17,7 +17,7 @@ cd "$here"
 
 packages=(
     build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev libssl-dev
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev
     qt6-tools-dev qt6-tools-dev-tools qtkeychain-qt6-dev libgl-dev
     qt6-qpa-plugins fonts-dejavu-core libssl-dev
     dbus gnome-keyring libsecret-tools xvfb xauth
@@ -89,9 +89,7 @@ sanitize)
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_tests build-asan
     ;;
 bench)
-    install_deps
-    packages=(wrk nginx-light curl python3)
-    install_deps
+    install_deps wrk nginx-light curl python3  # bench/emulator/load.sh
     build build
     for b in build/bench/*/*; do
         [ -f "$b" ] && [ -x "$b" ] || continue

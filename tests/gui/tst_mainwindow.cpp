@@ -8,6 +8,8 @@
 // The screenshot goes to $PLAINKEY_SCREENSHOT, else $PLAINKEY_BUILD_DIR/console.png.
 
 #include "echoingserver.h"
+#include "emulatortesthelper.h"
+#include "softauthenticator.h"
 
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
@@ -31,9 +33,11 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -54,6 +58,16 @@ using namespace plainkey;
 using namespace plainkey::gui;
 
 namespace {
+
+//! Stands in for the system browser: QDesktopServices hands it the URLs to open.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> urls;
+public slots:
+    void open(const QUrl &url) { urls.append(url); }
+};
 
 //! The console's own widget called \a name: the Users tab (another part) may reuse names.
 template <typename T>
@@ -153,6 +167,8 @@ private slots:
     void errorPageEchoingSecretsLeavesNoneOnScreen();
     void usableAt1024x640();
     void darkPaletteApplies();
+    void browserSignInIsOfferedAndVerified();
+    void openSignInPageOpensLocalhostDemo();
 };
 
 void tst_MainWindow::initTestCase()
@@ -528,6 +544,82 @@ void tst_MainWindow::darkPaletteApplies()
     QVERIFY(!Theme::isDark(QApplication::palette()));
     w.findChild<QAction *>(QStringLiteral("actionThemeSystem"))->trigger();
     QCOMPARE(Theme::current(), Theme::Mode::System);
+}
+
+// A passkey sign-up on the embedded emulator's Browser API, as the sample page does it (here by
+// a software authenticator with a real key): the console offers that token on the Verify tab,
+// one click verifies it for the new user, and the empty Users tab shows them.
+void tst_MainWindow::browserSignInIsOfferedAndVerified()
+{
+    MainWindow w(demoOptions());
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(w.demo());
+    w.connectionPanel()->connectToProject();
+    QTRY_VERIFY_WITH_TIMEOUT(w.client()->accessToken()->hasToken(), 15000);
+
+    using namespace emutest;
+    const QUrl base = w.demo()->baseUrl();
+    const Headers headers{{"Content-Type", "application/json"}, {"x-project-id", w.demo()->credentials().projectId.toUtf8()},
+                          {"Origin", "http://localhost:5173"}};
+    const Answer begin = send("POST", at(base, QStringLiteral("/browser/user/register/begin")),
+                              toJson(QJsonObject{{QStringLiteral("userName"), QStringLiteral("presenter@example.com")}}), headers);
+    QCOMPARE(begin.status, 200);
+    const QJsonObject options = begin.json.value(QLatin1String("options")).toObject();
+    webauthntest::SoftAuthenticator authenticator(-7, QByteArray::fromBase64(options.value(QLatin1String("user")).toObject().value(QLatin1String("id")).toString().toLatin1(),
+                                                                             QByteArray::Base64UrlEncoding));
+    const QJsonObject credential = authenticator.registration(options.value(QLatin1String("challenge")).toString()).toJson();
+    const QString userId = begin.json.value(QLatin1String("userId")).toString();
+    const Answer complete = send("POST", at(base, QStringLiteral("/browser/user/register/complete")),
+                                 toJson(QJsonObject{{QStringLiteral("userId"), userId}, {QStringLiteral("credential"), credential}}), headers);
+    QCOMPARE(complete.status, 200);
+    const QString token = complete.json.value(QLatin1String("authenticationToken")).toObject().value(QLatin1String("token")).toString();
+    QVERIFY(!token.isEmpty());
+
+    VerifyPanel *verify = w.verifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(verify->offer().has_value(), 10000);
+    QCOMPARE(verify->offer()->userId, userId);
+    QCOMPARE(verify->offer()->ceremony, QStringLiteral("sign-up"));
+    auto *offerFrame = child<QFrame>(&w, "offerFrame");
+    QVERIFY(offerFrame->isVisibleTo(&w));
+    QVERIFY(child<QLabel>(&w, "offerLabel")->text().contains(QStringLiteral("presenter@example.com just signed up")));
+    // The Users tab, empty until now, shows who signed up.
+    QTRY_VERIFY_WITH_TIMEOUT(w.usersPanel()->currentUser() && w.usersPanel()->currentUser()->id == userId, 10000);
+
+    child<QTabWidget>(&w, "tabWidget")->setCurrentIndex(0);
+    child<QPushButton>(&w, "offerVerifyButton")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!verify->isBusy() && verify->outcome() != VerifyPanel::Outcome::None, 15000);
+    QCOMPARE(verify->outcome(), VerifyPanel::Outcome::Valid);
+    QCOMPARE(verify->lastResult()->userId, userId);
+    // The token never reaches the log in clear, nor the screen.
+    for (int i = 0; i < w.client()->exchangeLog()->size(); ++i) {
+        const Exchange &e = w.client()->exchangeLog()->at(i);
+        QVERIFY(!e.requestBody.contains(token.toUtf8()));
+        QVERIFY(!e.responseBody.contains(token.toUtf8()));
+    }
+    for (const QLabel *l : w.findChildren<QLabel *>())
+        QVERIFY2(!l->text().contains(token), qPrintable(l->objectName()));
+}
+
+// Open the sign-in page hands the system browser the page at localhost (the RP ID), and says so.
+void tst_MainWindow::openSignInPageOpensLocalhostDemo()
+{
+    MainWindow w(demoOptions());
+    w.show();
+    UrlCatcher catcher;
+    QDesktopServices::setUrlHandler(QStringLiteral("http"), &catcher, "open");
+    child<QPushButton>(&w, "openPageButton")->click();
+    QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
+    QCOMPARE(catcher.urls.size(), 1);
+    const QUrl url = catcher.urls.first();
+    QCOMPARE(url.host(), QStringLiteral("localhost"));
+    QCOMPARE(url.port(), w.demo()->baseUrl().port());
+    QCOMPARE(url.path(), QStringLiteral("/demo/"));
+    QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Opened")));
+    // The page is really there.
+    const emutest::Answer page = emutest::send("GET", url);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("<html"));
 }
 
 QTEST_MAIN(tst_MainWindow)

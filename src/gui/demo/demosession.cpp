@@ -38,6 +38,20 @@ bool DemoSession::start(const emulator::EmulatorConfig &config)
         return false;
     }
     thread->seedDemoData();
+    // Tokens the Browser API hands to a browser (the sample page, or any frontend pointed at
+    // this emulator), offered to the console as they are issued.
+    connect(thread.get(), &emulator::EmulatorThread::browserTokenIssued, this,
+            [this](const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,
+                   const QString &ceremony) {
+                DemoSignIn s;
+                s.userId = userId;
+                s.userName = userName;
+                s.token = token;
+                if (expiresAt.isValid())
+                    s.expiresAt = Timestamp::parse(QJsonValue(double(expiresAt.toMSecsSinceEpoch())));
+                s.ceremony = ceremony;
+                emit browserSignedIn(s);
+            });
     m_baseUrl = thread->baseUrl();
     m_credentials.baseUrl = m_baseUrl;
     m_credentials.projectId = config.projectId;
