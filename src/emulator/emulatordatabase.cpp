@@ -418,7 +418,7 @@ namespace {
 
 QVariantList passkeyValues(const StoredPasskey &p)
 {
-    QVariant transports(QMetaType(QMetaType::QString));
+    QVariant transports{QMetaType(QMetaType::QString)}; // a null string: SQL NULL
     if (p.transports)
         transports = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(*p.transports)).toJson(QJsonDocument::Compact));
     return {notNull(p.userId),

@@ -586,6 +586,23 @@ void tst_MainWindow::browserSignInIsOfferedAndVerified()
     // The Users tab, empty until now, shows who signed up.
     QTRY_VERIFY_WITH_TIMEOUT(w.usersPanel()->currentUser() && w.usersPanel()->currentUser()->id == userId, 10000);
 
+    // The offer fits at both laptop sizes: its text whole on its lines, its buttons unsqueezed,
+    // every part inside the frame.
+    for (const QSize size : {QSize(1366, 768), QSize(1024, 640)}) {
+        w.resize(size);
+        QTest::qWait(50); // a layout pass
+        auto *label = child<QLabel>(&w, "offerLabel");
+        for (const char *name : {"offerVerifyButton", "offerDismissButton"}) {
+            auto *button = child<QWidget>(&w, name);
+            QVERIFY2(button->width() >= button->minimumSizeHint().width() && button->height() >= button->minimumSizeHint().height(), name);
+            QVERIFY2(offerFrame->rect().contains(button->geometry()), name);
+        }
+        QVERIFY(offerFrame->rect().contains(label->geometry()));
+        QVERIFY(label->height() >= label->heightForWidth(label->width()));
+        w.grab().save(QFileInfo(screenshotPath()).dir().filePath(QStringLiteral("console-offer-%1x%2.png").arg(size.width()).arg(size.height())));
+    }
+    w.resize(1366, 768);
+
     child<QTabWidget>(&w, "tabWidget")->setCurrentIndex(0);
     child<QPushButton>(&w, "offerVerifyButton")->click();
     QTRY_VERIFY_WITH_TIMEOUT(!verify->isBusy() && verify->outcome() != VerifyPanel::Outcome::None, 15000);
