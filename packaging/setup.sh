@@ -17,7 +17,7 @@ packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev libssl-dev
     qt6-tools-dev qt6-tools-dev-tools qtkeychain-qt6-dev libgl-dev
-    qt6-qpa-plugins fonts-dejavu-core
+    qt6-qpa-plugins fonts-dejavu-core libssl-dev
     dbus gnome-keyring libsecret-tools xvfb xauth
 )
 
@@ -84,12 +84,16 @@ sanitize)
     ;;
 bench)
     install_deps
+    packages=(wrk nginx-light curl python3)
+    install_deps
     build build
     for b in build/bench/*/*; do
         [ -f "$b" ] && [ -x "$b" ] || continue
         echo "== $b"
         QT_QPA_PLATFORM=offscreen "$b"
     done
+    echo "== bench/emulator/load.sh"
+    bench/emulator/load.sh build
     ;;
 *)
     echo "usage: packaging/setup.sh run|test|sanitize|bench|deps" >&2

@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -94,6 +95,8 @@ private slots:
     void cleansUpPastedInput();
     void cancelsASlowVerification();
     void unreachablePlainKeyIsNotAVerdict();
+    void browserTokenOfferVerifiesWithOneClick();
+    void dismissedOfferForgetsTheToken();
 };
 
 void tst_VerifyPanel::simulatedSignInVerifiesAsValid()
@@ -258,6 +261,63 @@ void tst_VerifyPanel::unreachablePlainKeyIsNotAVerdict()
     QVERIFY(f.text("headlineLabel").startsWith(QStringLiteral("Could not verify")));
     QVERIFY2(f.text("adviceLabel").contains(QStringLiteral("503")), qPrintable(f.text("adviceLabel")));
     QVERIFY(f.text("adviceLabel").contains(QStringLiteral("not 401")));
+}
+
+// A token the emulator issued to a browser is offered, not verified behind the person's back:
+// the offer names the user and the ceremony, never shows the token, and one click verifies it.
+void tst_VerifyPanel::browserTokenOfferVerifiesWithOneClick()
+{
+    Fixture f;
+    QVERIFY(f.child<QFrame>("offerFrame")->isHidden());
+    // A real token from the emulator, as its Browser API would hand one to a page.
+    std::optional<DemoSignIn> minted;
+    f.demo.signIn(f.client.transport(), QStringLiteral("grace@example.com"), &f.panel,
+                  [&](const Result<DemoSignIn> &r) { QVERIFY(r); minted = r.value(); });
+    QTRY_VERIFY_WITH_TIMEOUT(minted.has_value(), 15000);
+    DemoSignIn offer = *minted;
+    offer.ceremony = QStringLiteral("sign-in");
+
+    QSignalSpy status(&f.panel, &VerifyPanel::statusMessage);
+    f.panel.offerBrowserToken(offer);
+    QVERIFY(!f.child<QFrame>("offerFrame")->isHidden());
+    QVERIFY(f.text("offerLabel").contains(QStringLiteral("grace@example.com just signed in")));
+    QVERIFY(f.text("offerLabel").contains(QStringLiteral("in the browser")));
+    QCOMPARE(status.count(), 1);
+    // Offered, not verified: the field is untouched and nothing was sent.
+    QVERIFY(f.child<QLineEdit>("tokenEdit")->text().isEmpty());
+    QCOMPARE(f.panel.outcome(), VerifyPanel::Outcome::None);
+    QVERIFY2(!f.screenText().contains(offer.token), "the offered token is on screen");
+
+    f.child<QPushButton>("offerVerifyButton")->click();
+    QVERIFY(f.child<QFrame>("offerFrame")->isHidden());
+    QTRY_VERIFY_WITH_TIMEOUT(!f.panel.isBusy() && f.panel.outcome() != VerifyPanel::Outcome::None, 15000);
+    QCOMPARE(f.panel.outcome(), VerifyPanel::Outcome::Valid);
+    QCOMPARE(f.panel.lastResult()->userId, offer.userId);
+    QCOMPARE(f.panel.normalizedToken(), offer.token);
+    QVERIFY(!f.panel.offer().has_value());
+    QVERIFY2(!f.screenText().contains(offer.token), "the verified token is on screen");
+}
+
+void tst_VerifyPanel::dismissedOfferForgetsTheToken()
+{
+    Fixture f;
+    DemoSignIn offer;
+    offer.userId = QStringLiteral("user_1");
+    offer.token = QStringLiteral("opaque-token-from-a-browser-0123456789");
+    offer.ceremony = QStringLiteral("sign-up");
+    f.panel.offerBrowserToken(offer);
+    QVERIFY(f.text("offerLabel").contains(QStringLiteral("User user_1 just signed up with a new passkey")));
+    f.child<QToolButton>("offerDismissButton")->click();
+    QVERIFY(f.child<QFrame>("offerFrame")->isHidden());
+    QVERIFY(!f.panel.offer().has_value());
+    QVERIFY(f.text("offerLabel").isEmpty());
+    // Accepting after a dismissal does nothing.
+    f.panel.acceptOffer();
+    QVERIFY(f.child<QLineEdit>("tokenEdit")->text().isEmpty());
+    QCOMPARE(f.panel.outcome(), VerifyPanel::Outcome::None);
+    // An empty token is never offered.
+    f.panel.offerBrowserToken(DemoSignIn{});
+    QVERIFY(f.child<QFrame>("offerFrame")->isHidden());
 }
 
 QTEST_MAIN(tst_VerifyPanel)

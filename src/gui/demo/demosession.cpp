@@ -47,6 +47,18 @@ bool DemoSession::start(const emulator::EmulatorConfig &config)
     return true;
 }
 
+QUrl DemoSession::signInPageUrl() const
+{
+    if (!m_thread)
+        return {};
+    // "localhost", not 127.0.0.1: the emulator's WebAuthn relying party is localhost, and a
+    // browser only offers passkeys for the RP ID on a page of that host.
+    QUrl url = m_baseUrl;
+    url.setHost(QStringLiteral("localhost"));
+    url.setPath(QStringLiteral("/demo/"));
+    return url;
+}
+
 bool DemoSession::isRunning() const
 {
     return m_thread != nullptr;

@@ -20,7 +20,7 @@ struct EmulatorConfig;
 
 namespace plainkey::gui {
 
-//! What the emulator's simulated passkey sign-in gave.
+//! What the emulator's simulated passkey sign-in gave, or what it issued to a browser.
 struct DemoSignIn
 {
     QString userId;
@@ -28,6 +28,8 @@ struct DemoSignIn
     //! The authentication token: a secret, shown only when the person asks.
     QString token;
     std::optional<Timestamp> expiresAt;
+    //! For a browser: "sign-up", "sign-in" or "add-passkey"; empty for a simulated sign-in.
+    QString ceremony;
 };
 
 //! The demo: PlainKey's emulator running in this process on a free loopback port, with demo
@@ -55,6 +57,8 @@ public:
     bool owns(const Credentials &credentials) const;
     //! The seeded demo users, by name.
     QStringList userNames() const { return m_userNames; }
+    //! The emulator's sample sign-in page, for the system browser; empty when not running.
+    QUrl signInPageUrl() const;
 
     //! "PlainKey is slow": every emulator answer waits this long.
     static constexpr int slowLatencyMs = 3000;
@@ -70,6 +74,9 @@ public slots:
 
 signals:
     void slowChanged(bool slow);
+    //! The emulator issued an authentication token to a browser (its sample page, or any
+    //! frontend using the Browser API): the token is the browser's, offered for verifying.
+    void browserSignedIn(const plainkey::gui::DemoSignIn &signIn);
 
 private:
     std::unique_ptr<emulator::EmulatorThread> m_thread;

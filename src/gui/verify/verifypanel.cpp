@@ -60,6 +60,9 @@ VerifyPanel::VerifyPanel(QWidget *parent)
     connect(ui->verifyButton, &QPushButton::clicked, this, &VerifyPanel::verify);
     connect(ui->cancelButton, &QPushButton::clicked, this, &VerifyPanel::cancel);
     connect(ui->simulateButton, &QPushButton::clicked, this, &VerifyPanel::simulateSignIn);
+    connect(ui->openPageButton, &QPushButton::clicked, this, &VerifyPanel::signInPageRequested);
+    connect(ui->offerVerifyButton, &QPushButton::clicked, this, &VerifyPanel::acceptOffer);
+    connect(ui->offerDismissButton, &QToolButton::clicked, this, &VerifyPanel::dismissOffer);
     connect(ui->tamperButton, &QPushButton::clicked, this, &VerifyPanel::changeOneCharacter);
     connect(ui->copyUserIdButton, &QToolButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(ui->userIdEdit->text());
@@ -84,6 +87,8 @@ void VerifyPanel::setClient(PlainKeyClient *client)
 
 void VerifyPanel::setDemoSession(DemoSession *demo)
 {
+    if (!demo)
+        dismissOffer();
     m_demo = demo;
     ui->demoControls->setVisible(demo != nullptr);
     ui->demoUserCombo->clear();
@@ -248,6 +253,43 @@ void VerifyPanel::simulateSignIn()
     });
     connect(m_signIn, &PendingHttp::finished, this, &VerifyPanel::updateBusy, Qt::QueuedConnection);
     updateBusy();
+}
+
+void VerifyPanel::offerBrowserToken(const DemoSignIn &signIn)
+{
+    if (signIn.token.isEmpty())
+        return;
+    m_offer = signIn;
+    const QString who = signIn.userName.isEmpty() ? tr("User %1").arg(signIn.userId) : signIn.userName;
+    QString what;
+    if (signIn.ceremony == QLatin1String("sign-up"))
+        what = tr("%1 just signed up with a new passkey in the browser").arg(who);
+    else if (signIn.ceremony == QLatin1String("add-passkey"))
+        what = tr("%1 just added a passkey in the browser").arg(who);
+    else
+        what = tr("%1 just signed in with a passkey in the browser").arg(who);
+    ui->offerLabel->setText(tr("<b>%1</b> (%2): verify this token #%3?")
+                                    .arg(what.toHtmlEscaped(), localTime(QDateTime::currentDateTimeUtc()), fingerprintOf(signIn.token)));
+    Theme::setTextTone(ui->offerLabel, Theme::Tone::Info);
+    ui->offerFrame->setVisible(true);
+    emit statusMessage(tr("%1: the token is offered on the Verify tab.").arg(what), 6000);
+}
+
+void VerifyPanel::acceptOffer()
+{
+    if (!m_offer)
+        return;
+    const DemoSignIn signIn = *std::exchange(m_offer, std::nullopt);
+    ui->offerFrame->setVisible(false);
+    setToken(signIn.token);
+    verify();
+}
+
+void VerifyPanel::dismissOffer()
+{
+    m_offer.reset();
+    ui->offerFrame->setVisible(false);
+    ui->offerLabel->clear();
 }
 
 void VerifyPanel::changeOneCharacter()

@@ -46,6 +46,8 @@ public:
     bool isBusy() const;
     //! True when the next Verify goes through although the token was verified before.
     bool isAwaitingReverifyConfirmation() const { return !m_confirmFingerprint.isEmpty(); }
+    //! The browser sign-in on offer ("ada@example.com just signed in: verify this token"), if any.
+    const std::optional<DemoSignIn> &offer() const { return m_offer; }
 
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray &state);
@@ -58,8 +60,16 @@ public slots:
     //! Changes one character of the token, to show how PlainKey answers an altered token.
     void changeOneCharacter();
     void focusToken();
+    //! Offers a token the emulator issued to a browser: one click puts it in the field and
+    //! verifies it. A newer offer replaces an older one; nothing is verified without the click.
+    void offerBrowserToken(const plainkey::gui::DemoSignIn &signIn);
+    //! Takes the offered token: fills the field and verifies it.
+    void acceptOffer();
+    void dismissOffer();
 
 signals:
+    //! The person asked for the sample sign-in page (demo).
+    void signInPageRequested();
     void showUserRequested(const QString &userId);
     void showExchangeRequested(quint64 exchangeId);
     void statusMessage(const QString &text, int timeoutMs);
@@ -94,6 +104,7 @@ private:
     QHash<QString, Verified> m_verified;
     QString m_confirmFingerprint;
     QString m_verifyingFingerprint;
+    std::optional<DemoSignIn> m_offer;
 };
 
 } // namespace plainkey::gui

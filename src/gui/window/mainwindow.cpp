@@ -19,6 +19,7 @@
 
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -178,6 +179,8 @@ void MainWindow::setupActions()
         ui->tabWidget->setCurrentWidget(ui->verifyTab);
         ui->verifyPanel->simulateSignIn();
     });
+    connect(ui->actionOpenSignInPage, &QAction::triggered, this, &MainWindow::openSignInPage);
+    connect(ui->verifyPanel, &VerifyPanel::signInPageRequested, this, &MainWindow::openSignInPage);
     connect(ui->actionChangeCharacter, &QAction::triggered, this, [this] {
         ui->tabWidget->setCurrentWidget(ui->verifyTab);
         ui->verifyPanel->changeOneCharacter();
@@ -265,6 +268,7 @@ bool MainWindow::useDemo(bool connectNow)
         }
         m_demo = demo;
         connect(m_demo, &DemoSession::slowChanged, ui->slowCheck, &QCheckBox::setChecked);
+        connect(m_demo, &DemoSession::browserSignedIn, this, &MainWindow::onBrowserSignIn);
     }
     ui->connectionPanel->setCredentials(m_demo->credentials());
     updateBanner();
@@ -272,6 +276,39 @@ bool MainWindow::useDemo(bool connectNow)
     if (connectNow)
         ui->connectionPanel->connectToProject();
     return true;
+}
+
+void MainWindow::openSignInPage()
+{
+    if (!m_demo || destination() != Destination::Demo) {
+        showStatus(tr("The sample sign-in page belongs to the demo: use the demo first (Ctrl+Shift+D)."), 6000);
+        return;
+    }
+    const QUrl url = m_demo->signInPageUrl();
+    if (QDesktopServices::openUrl(url))
+        showStatus(tr("Opened %1 in your browser. Sign up or sign in there with a passkey; the token will be offered on the Verify tab.")
+                           .arg(url.toDisplayString()),
+                   10000);
+    else
+        showStatus(tr("No browser could be started for %1: open that address in a browser on this computer yourself.")
+                           .arg(url.toDisplayString()),
+                   0);
+}
+
+void MainWindow::onBrowserSignIn(const DemoSignIn &signIn)
+{
+    // The token is a secret from the moment it exists: redacted wherever the log shows it.
+    m_client->transport()->addSecret(SecretKind::AuthenticationToken, signIn.token.toUtf8());
+    if (destination() != Destination::Demo)
+        return;
+    ui->verifyPanel->offerBrowserToken(signIn);
+    // The Users tab follows: the user on show gets their new passkey or last use; an empty tab
+    // shows the person who just signed in.
+    const auto &shown = m_users->currentUser();
+    if (shown && shown->id == signIn.userId)
+        m_users->refresh();
+    else if (!shown && !m_users->isBusy())
+        m_users->showUser(signIn.userId);
 }
 
 void MainWindow::onConnectionApplied(const Credentials &credentials)
@@ -368,6 +405,7 @@ void MainWindow::updateDemoControls()
     ui->slowCheck->setVisible(demo);
     ui->actionSlow->setEnabled(demo);
     ui->actionSimulateSignIn->setEnabled(demo);
+    ui->actionOpenSignInPage->setEnabled(demo);
     ui->verifyPanel->setDemoSession(demo ? m_demo.data() : nullptr);
 }
 

@@ -31,6 +31,7 @@ class ConnectionPanel;
 class LogPanel;
 class UsersPanel;
 class VerifyPanel;
+struct DemoSignIn;
 
 //! How the console starts.
 struct ConsoleOptions
@@ -92,6 +93,10 @@ private:
     void updateBanner();
     void updateBusy(int inFlight);
     void updateDemoControls();
+    //! Opens the demo emulator's sample sign-in page in the system browser.
+    void openSignInPage();
+    //! A browser got a token from the demo emulator: offer it on the Verify tab, refresh the user.
+    void onBrowserSignIn(const plainkey::gui::DemoSignIn &signIn);
     void showStatus(const QString &text, int timeoutMs);
     void showShortcuts();
     void showAbout();
