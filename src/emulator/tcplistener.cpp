@@ -44,33 +44,55 @@ struct TcpListener::Screen
 
 namespace {
 
-//! Content-Length and Expect of a complete head; -1 when there is no usable Content-Length.
-void readHead(const QByteArray &head, qint64 *contentLength, bool *expectContinue, QByteArray *method, QString *path)
+//! \a text without leading and trailing spaces and tabs.
+QByteArrayView trimmedView(QByteArrayView text)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    if (!lines.isEmpty()) {
-        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-        if (requestLine.size() >= 2) {
-            *method = requestLine.at(0).left(16);
-            *path = QString::fromUtf8(requestLine.at(1).left(200));
-        }
-    }
+    while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r'))
+        text = text.sliced(1);
+    while (!text.isEmpty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+        text.chop(1);
+    return text;
+}
+
+//! Content-Length and Expect of a complete head; -1 when there is no usable Content-Length.
+//! Scans the head in place: splitting it into lists of copies was 4.5% of the emulator's CPU
+//! under the load benchmark, as every request's head passes here.
+void readHead(QByteArrayView head, qint64 *contentLength, bool *expectContinue, QByteArray *method, QString *path)
+{
     *contentLength = -1;
     *expectContinue = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
+    qsizetype lineStart = 0;
+    bool first = true;
+    while (lineStart <= head.size()) {
+        qsizetype lineEnd = head.indexOf('\n', lineStart);
+        if (lineEnd < 0)
+            lineEnd = head.size();
+        const QByteArrayView line = head.sliced(lineStart, lineEnd - lineStart);
+        lineStart = lineEnd + 1;
+        if (first) {
+            first = false;
+            const QByteArrayView requestLine = trimmedView(line);
+            const qsizetype space = requestLine.indexOf(' ');
+            if (space < 0)
+                continue;
+            const QByteArrayView rest = requestLine.sliced(space + 1);
+            const qsizetype pathEnd = rest.indexOf(' ');
+            *method = requestLine.first(qMin<qsizetype>(space, 16)).toByteArray();
+            *path = QString::fromUtf8(rest.first(qMin<qsizetype>(pathEnd < 0 ? rest.size() : pathEnd, 200)));
+            continue;
+        }
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length") {
+        const QByteArrayView name = trimmedView(line.first(colon));
+        const QByteArrayView value = trimmedView(line.sliced(colon + 1));
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
             bool ok = false;
             const qint64 n = value.toLongLong(&ok);
             // All digits but too long for qint64 is still a length: refuse it as too large.
             const bool digits = !value.isEmpty() && std::all_of(value.cbegin(), value.cend(), [](char c) { return c >= '0' && c <= '9'; });
             *contentLength = ok && n >= 0 ? n : (digits ? std::numeric_limits<qint64>::max() : -1);
-        } else if (name == "expect") {
+        } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
             *expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
     }
@@ -168,7 +190,7 @@ void TcpListener::screen(QTcpSocket *socket, Screen &state)
         state.headDone = true;
         qint64 length = -1;
         bool expectContinue = false;
-        readHead(state.head.left(end), &length, &expectContinue, &state.method, &state.path);
+        readHead(QByteArrayView(state.head).first(end), &length, &expectContinue, &state.method, &state.path);
         // Qt 6.4 workaround: QHttpServerConfiguration::setMaximumBodySize() does this from Qt 6.11.
         if (length > m_limits.maxBodyBytes) {
             refuse(socket, state, 413, QStringLiteral("The request body is over the %1-byte limit").arg(m_limits.maxBodyBytes));
