@@ -36,46 +36,6 @@ bool isLoopbackPeer(const QHostAddress &address)
     return address.isLoopback();
 }
 
-HttpServer::HttpServer(Dispatch dispatch, QObject *parent) : QAbstractHttpServer(parent), m_dispatch(std::move(dispatch)) {}
-
-static QByteArray methodName(QHttpServerRequest::Method m)
-{
-    using M = QHttpServerRequest::Method;
-    switch (m) {
-    case M::Get: return "GET";
-    case M::Put: return "PUT";
-    case M::Delete: return "DELETE";
-    case M::Post: return "POST";
-    case M::Head: return "HEAD";
-    case M::Options: return "OPTIONS";
-    case M::Patch: return "PATCH";
-    case M::Connect: return "CONNECT";
-    case M::Trace: return "TRACE";
-    default: return "UNKNOWN";
-    }
-}
-
-bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    EmuRequest r;
-    r.method = methodName(request.method());
-    r.path = request.url().path();
-    r.encodedPath = request.url().path(QUrl::FullyEncoded);
-    r.query = request.query();
-    r.peer = socket->peerAddress();
-    r.headers = request.headers();
-    r.body = request.body();
-    m_dispatch(r, socket);
-    return true;
-}
-
-void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
-{
-    // handleRequest() answers every request; Qt 6.4 also lands here after an Upgrade request
-    // it will not perform, which has its answer already: only close.
-    socket->disconnectFromHost();
-}
-
 QByteArray HttpServer::httpDate()
 {
     // The Date header changes once a second: it is formatted once per second (per thread, as
@@ -105,6 +65,7 @@ QByteArray HttpServer::reasonPhrase(int status)
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
+    case 411: return "Length Required";
     case 422: return "Unprocessable Content";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
@@ -116,6 +77,7 @@ QByteArray HttpServer::reasonPhrase(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
     case 507: return "Insufficient Storage";
     default: return status >= 400 ? "Error" : "OK";
     }
