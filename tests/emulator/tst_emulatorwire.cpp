@@ -302,7 +302,8 @@ void tst_EmulatorWire::badFramingIsRefused_data()
     QTest::newRow("chunked and a length") << post + "Content-Length: 33\r\nTransfer-Encoding: chunked\r\n\r\n" + body << 411;
     QTest::newRow("gzip coding") << post + "Transfer-Encoding: gzip\r\n\r\n" + body << 501;
     QTest::newRow("folded header") << post + "X-Folded: one\r\n two\r\nContent-Length: 33\r\n\r\n" + body << 400;
-    QTest::newRow("NUL in a header") << post + QByteArray("X-Nul: a\0b\r\nContent-Length: 33\r\n\r\n", 36) + body << 400;
+    static const char nulHeader[] = "X-Nul: a\0b\r\nContent-Length: 33\r\n\r\n";
+    QTest::newRow("NUL in a header") << post + QByteArray(nulHeader, sizeof nulHeader - 1) + body << 400;
     QTest::newRow("bare CR in a header") << post + "X-Cr: a\rb\r\nContent-Length: 33\r\n\r\n" + body << 400;
     QTest::newRow("space in a header name") << post + "Content Length: 33\r\n\r\n" + body << 400;
     QTest::newRow("space before the colon") << post + "Content-Length : 33\r\n\r\n" + body << 400;
