@@ -26,7 +26,6 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
     : QObject(parent),
       m_config(std::move(config)),
       m_signer(m_config.clientSecret.toUtf8()),
-      m_server(new HttpServer([this](const EmuRequest &r, QTcpSocket *s) { dispatch(r, s); }, this)),
       m_faults(new FaultInjector(this)),
       m_tokens(std::make_unique<AuthTokenIssuer>(m_config, m_store, m_signer)),
       m_serverApi(std::make_unique<ServerApi>(m_config, m_store, m_signer, *m_tokens)),
@@ -62,7 +61,7 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
     limits.idleTimeout = m_config.idleTimeout;
     limits.requestTimeout = m_config.requestTimeout;
     limits.maxConnections = m_config.maxConnections;
-    auto *tcp = new TcpListener(limits, m_server);
+    auto *tcp = new TcpListener(limits, [this](const EmuRequest &r, QTcpSocket *s) { dispatch(r, s); }, this);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
@@ -72,7 +71,6 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
         qCDebug(lcEmulator).noquote() << method << shortened(path) << status << "(refused before reading it)";
         emit requestServed(QString::fromLatin1(method), path, status);
     });
-    m_server->bind(tcp);
     m_port = tcp->serverPort();
     m_address = address;
     // The sample page at /demo/ is served from here, so its origin may always call /browser.

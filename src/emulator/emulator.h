@@ -21,7 +21,6 @@ class AuthTokenIssuer;
 class BrowserApi;
 class ControlApi;
 class FaultInjector;
-class HttpServer;
 class ServerApi;
 
 //! One in-memory PlainKey project served over HTTP. This class wires the parts together: the
@@ -84,7 +83,6 @@ private:
     EmulatorConfig m_config;
     EmulatorStore m_store;
     TokenSigner m_signer;
-    HttpServer *m_server;
     quint16 m_port = 0;
     QHostAddress m_address;
     QString m_error;

@@ -1,13 +1,11 @@
 #pragma once
 
-#include <QAbstractHttpServer>
+#include <QByteArray>
 #include <QHostAddress>
-#include <QHttpServerRequest>
 #include <QList>
 #include <QPair>
 #include <QUrlQuery>
 
-#include <functional>
 
 class QTcpSocket;
 
@@ -43,25 +41,16 @@ struct EmuResponse
 //! True for loopback peers, IPv4-mapped IPv6 ones included.
 bool isLoopbackPeer(const QHostAddress &address);
 
-//! Qt HttpServer parses the requests; every one reaches one dispatch function with its socket,
-//! so the emulator can answer late (latency), never (stall) or badly (reset, truncation).
-class HttpServer : public QAbstractHttpServer
+//! How the emulator writes its answers. Requests are read by TcpListener, which hands each
+//! one with its socket to the emulator, so it can answer late (latency), never (stall) or badly
+//! (reset, truncation).
+class HttpServer
 {
 public:
-    using Dispatch = std::function<void(const EmuRequest &request, QTcpSocket *socket)>;
-    explicit HttpServer(Dispatch dispatch, QObject *parent = nullptr);
-
     //! Writes the status line, Content-Type, Content-Length, Date, the extra headers and the body.
     static void write(QTcpSocket *socket, const EmuResponse &response);
     static QByteArray httpDate();
     static QByteArray reasonPhrase(int status);
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
-private:
-    Dispatch m_dispatch;
 };
 
 } // namespace plainkey::emulator

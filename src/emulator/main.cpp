@@ -39,6 +39,13 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // Qt's own Unix event dispatcher rather than GLib's: with GLib, every posted event and
+    // every socket notifier toggled wrote to the context's wakeup eventfd (three extra write()
+    // calls per answered request under the load benchmark). The standalone emulator needs
+    // nothing from GLib. The console, which runs an Emulator in a thread of a GUI application,
+    // keeps whatever dispatcher its platform gives it. A QT_NO_GLIB already set is respected.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("plainkey-emulator"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));

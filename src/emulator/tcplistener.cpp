@@ -1,11 +1,14 @@
 #include "emulator/tcplistener.h"
 
 #include "emulator/httpserver.h"
+#include "emulator/requesthead.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <algorithm>
 #include <limits>
@@ -15,70 +18,78 @@ namespace plainkey::emulator {
 
 using namespace std::chrono_literals;
 
-//! What is known about one connection and the request being received on it.
-struct TcpListener::Screen
+//! One connection: the bytes received and not yet taken, the request being received, and the
+//! connection's clock.
+struct TcpListener::Connection
 {
-    QByteArray head;        //!< bytes of the request so far, until the blank line after the headers
-    bool headDone = false;
-    qint64 received = 0;    //!< bytes of this request seen so far, head included
-    QByteArray method;
+    QByteArray buffer;          //!< received, not yet taken as a request
+    bool headDone = false;      //!< \c head is parsed; its body is awaited
+    qsizetype headSize = 0;     //!< bytes of \c buffer the head takes, blank line included
+    RequestHead head;
+    QHostAddress peer;
+    QByteArray method;          //!< of the request being received, for a refusal's log line
     QString path;
 
-    // The connection's clock, kept across requests: the request timeout while a request is
-    // arriving, the idle timeout while nothing is, and stopped while an answer is awaited.
+    // The clock, kept across requests: the request timeout while a request is arriving, the
+    // idle timeout while nothing is, and stopped while an answer is awaited.
     QTimer *clock = nullptr;
-    bool inRequest = false; //!< a request has begun and the HTTP server has not taken it whole
+    bool inRequest = false; //!< a request has begun and has not arrived whole
     bool answered = true;   //!< no answer is awaited (all written, or nothing asked yet)
     bool refused = false;   //!< refuse() answered; the connection is closing
-
-    //! Forgets the previous request, keeping the connection's clock and flags.
-    void newRequest()
-    {
-        head.clear();
-        headDone = false;
-        received = 0;
-        method.clear();
-        path.clear();
-    }
+    bool paused = false;    //!< requests are not taken until more of the answers are sent
 };
 
 namespace {
 
-//! Content-Length and Expect of a complete head; -1 when there is no usable Content-Length.
-void readHead(const QByteArray &head, qint64 *contentLength, bool *expectContinue, QByteArray *method, QString *path)
+//! The request line's method and path, readable before the head is whole, for log lines.
+void peekRequestLine(QByteArrayView bytes, QByteArray *method, QString *path)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    if (!lines.isEmpty()) {
-        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-        if (requestLine.size() >= 2) {
-            *method = requestLine.at(0).left(16);
-            *path = QString::fromUtf8(requestLine.at(1).left(200));
-        }
-    }
-    *contentLength = -1;
-    *expectContinue = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            const qint64 n = value.toLongLong(&ok);
-            // All digits but too long for qint64 is still a length: refuse it as too large.
-            const bool digits = !value.isEmpty() && std::all_of(value.cbegin(), value.cend(), [](char c) { return c >= '0' && c <= '9'; });
-            *contentLength = ok && n >= 0 ? n : (digits ? std::numeric_limits<qint64>::max() : -1);
-        } else if (name == "expect") {
-            *expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
-        }
-    }
+    qsizetype end = bytes.indexOf('\n');
+    const QByteArrayView line = end < 0 ? bytes : bytes.first(end);
+    const qsizetype space = line.indexOf(' ');
+    if (space < 0)
+        return;
+    const QByteArrayView rest = line.sliced(space + 1);
+    const qsizetype pathEnd = rest.indexOf(' ');
+    *method = line.first(qMin<qsizetype>(space, 16)).toByteArray();
+    *path = QString::fromUtf8(rest.first(qMin<qsizetype>(pathEnd < 0 ? rest.size() : pathEnd, 200)));
+}
+
+bool isPlainAscii(QByteArrayView text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+//! The request as handlers see it, from a parsed head and its body.
+EmuRequest toRequest(RequestHead &head, QByteArray body, const QHostAddress &peer)
+{
+    EmuRequest r;
+    r.method = std::move(head.method);
+    QByteArrayView target = head.target;
+    if (const qsizetype hash = target.indexOf('#'); hash >= 0)
+        target = target.first(hash);
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView rawPath = question < 0 ? target : target.first(question);
+    // Bytes outside printable ASCII are percent-encoded (as QUrl would), escapes already there
+    // are kept: the router splits the encoded path at "/" before decoding each segment.
+    const QByteArray encoded = isPlainAscii(rawPath) ? rawPath.toByteArray()
+                                                      : rawPath.toByteArray().toPercentEncoding("!$&'()*+,;=:@/%");
+    r.encodedPath = QString::fromLatin1(encoded);
+    r.path = QUrl::fromPercentEncoding(encoded);
+    if (question >= 0)
+        r.query = QUrlQuery(QString::fromUtf8(target.sliced(question + 1)));
+    r.peer = peer;
+    r.headers = std::move(head.headers);
+    r.body = std::move(body);
+    return r;
 }
 
 } // namespace
 
-TcpListener::TcpListener(const Limits &limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
+TcpListener::TcpListener(const Limits &limits, Dispatch dispatch, QObject *parent)
+    : QTcpServer(parent), m_limits(limits), m_dispatch(std::move(dispatch))
+{
+}
 
 void TcpListener::incomingConnection(qintptr descriptor)
 {
@@ -93,25 +104,23 @@ void TcpListener::incomingConnection(qintptr descriptor)
     }
     ++m_connections;
     connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
-    auto state = std::make_shared<Screen>();
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    auto state = std::make_shared<Connection>();
+    state->peer = socket->peerAddress();
     state->clock = new QTimer(socket);
     state->clock->setSingleShot(true);
     connect(state->clock, &QTimer::timeout, socket, [this, socket, state] { timedOut(socket, *state); });
     state->clock->start(m_limits.idleTimeout);
-    // Connected before the HTTP server connects its own reader, so this runs first on every
-    // readyRead and sees the new bytes before Qt HttpServer reads them.
-    connect(socket, &QIODevice::readyRead, socket, [this, socket, state] {
-        screen(socket, *state);
-        // Once the HTTP server has read these bytes too, see whether it took the request whole.
-        QMetaObject::invokeMethod(socket, [this, socket, state] { afterRead(socket, *state); }, Qt::QueuedConnection);
-    });
+    connect(socket, &QIODevice::readyRead, socket, [this, socket, state] { readFrom(socket, *state); });
     connect(socket, &QIODevice::bytesWritten, socket, [this, socket, state] { afterWrite(socket, *state); });
-    addPendingConnection(socket);
+    // Qt's read buffer is bounded too: while requests are not taken (see maxUnsentBytes), what
+    // the client sends waits in the kernel, which slows the client down.
+    socket->setReadBufferSize(256 * 1024);
 }
 
 void TcpListener::refuseOverCap(QTcpSocket *socket)
 {
-    // Answered and closed at once, never given to the HTTP server. What the client sends
+    // Answered and closed at once, no request read from it. What the client sends
     // meanwhile is read and dropped for a moment, so that closing does not reset the
     // connection before it has read the answer; past a few such moments at once, a flood
     // gets the connection closed without an answer rather than using more descriptors.
@@ -142,73 +151,99 @@ void TcpListener::refuseOverCap(QTcpSocket *socket)
     });
 }
 
-void TcpListener::screen(QTcpSocket *socket, Screen &state)
+void TcpListener::readFrom(QTcpSocket *socket, Connection &c)
 {
-    // Qt HttpServer keeps a read transaction open while a request is incomplete and commits
-    // it once it has handled one: no transaction means a new request starts here.
-    if (state.refused)
+    if (c.refused)
         return;
-    if (!socket->isTransactionStarted()) {
-        state.newRequest();
-        state.inRequest = true;
-        state.answered = false;
-        state.clock->start(m_limits.requestTimeout);
+    // A client that sends requests without reading the answers: none is taken while the
+    // answers not yet sent are over the limit (afterWrite() resumes), so they cannot pile up.
+    if (socket->bytesToWrite() > maxUnsentBytes) {
+        c.paused = true;
+        return;
     }
-    const qint64 available = socket->bytesAvailable();
-    state.received += available;
-    if (!state.headDone) {
-        state.head += socket->peek(qMin(available, maxHeadBytes + 4 - state.head.size()));
-        const qsizetype end = state.head.indexOf("\r\n\r\n");
-        if (end < 0) {
-            // Qt 6.4 workaround: QHttpServerConfiguration::setMaximumTotalHeaderSize() from Qt 6.11.
-            if (state.head.size() > maxHeadBytes)
-                refuse(socket, state, 431, QStringLiteral("The request head is over the %1-byte limit").arg(maxHeadBytes));
-            return;
+    // Everything that arrived: complete requests are taken below, and what remains is at most
+    // one request's head and body, both limited.
+    c.buffer += socket->readAll();
+    qsizetype pos = 0; // bytes of c.buffer taken; removed once, at the end
+    while (!c.refused && socket->state() == QAbstractSocket::ConnectedState) {
+        const QByteArrayView rest = QByteArrayView(c.buffer).sliced(pos);
+        if (!c.inRequest && socket->bytesToWrite() > maxUnsentBytes) {
+            c.paused = true;
+            break;
         }
-        state.headDone = true;
-        qint64 length = -1;
-        bool expectContinue = false;
-        readHead(state.head.left(end), &length, &expectContinue, &state.method, &state.path);
-        // Qt 6.4 workaround: QHttpServerConfiguration::setMaximumBodySize() does this from Qt 6.11.
-        if (length > m_limits.maxBodyBytes) {
-            refuse(socket, state, 413, QStringLiteral("The request body is over the %1-byte limit").arg(m_limits.maxBodyBytes));
-            return;
+        if (!c.inRequest) {
+            // Blank lines before a request are ignored (RFC 9112 2.2), e.g. a CRLF some
+            // clients send after a body.
+            qsizetype skip = 0;
+            while (skip < rest.size() && (rest[skip] == '\r' || rest[skip] == '\n'))
+                ++skip;
+            pos += skip;
+            if (skip == rest.size())
+                break;
+            c.inRequest = true;
+            c.answered = false;
+            c.method.clear();
+            c.path.clear();
+            c.clock->start(m_limits.requestTimeout);
+            continue;
         }
-        const qint64 bodyReceived = state.received - (end + 4);
-        // Qt 6.4 workaround: Qt HttpServer sends 100 Continue itself from Qt 6.5.0 (QTBUG-107854).
-        if (expectContinue && length > 0 && bodyReceived < length)
-            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        if (!c.headDone) {
+            if (c.method.isEmpty())
+                peekRequestLine(rest, &c.method, &c.path);
+            const qsizetype end = RequestHead::endOf(rest.first(qMin<qsizetype>(rest.size(), maxHeadBytes + 4)));
+            if (end < 0) {
+                if (rest.size() > maxHeadBytes)
+                    refuse(socket, c, 431, QStringLiteral("The request head is over the %1-byte limit").arg(maxHeadBytes));
+                break;
+            }
+            QString why;
+            if (const int status = RequestHead::parse(rest.first(end), &c.head, &why)) {
+                refuse(socket, c, status, why);
+                return;
+            }
+            c.headDone = true;
+            c.headSize = end;
+            if (c.head.contentLength > m_limits.maxBodyBytes) {
+                refuse(socket, c, 413, QStringLiteral("The request body is over the %1-byte limit").arg(m_limits.maxBodyBytes));
+                return;
+            }
+            if (c.head.expectContinue && c.head.contentLength > 0 && rest.size() - end < c.head.contentLength)
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        if (rest.size() - c.headSize < c.head.contentLength)
+            break; // the body is still arriving, on the request clock
+        QByteArray body = rest.sliced(c.headSize, qsizetype(c.head.contentLength)).toByteArray();
+        pos += c.headSize + qsizetype(c.head.contentLength);
+        const EmuRequest request = toRequest(c.head, std::move(body), c.peer);
+        c.headDone = false;
+        c.headSize = 0;
+        c.inRequest = false;
+        // Taken whole: the clock waits for the answer (latency or a stall fault are not idling).
+        c.clock->stop();
+        // The dispatch may answer, close or reset the connection; the loop then stops. The
+        // socket itself is deleted later, never during this call.
+        m_dispatch(request, socket);
     }
-    // A body without a usable Content-Length (chunked, say) is limited as it arrives.
-    if (state.received > m_limits.maxBodyBytes + maxHeadBytes)
-        refuse(socket, state, 413, QStringLiteral("The request body is over the %1-byte limit").arg(m_limits.maxBodyBytes));
+    if (!c.refused)
+        c.buffer.remove(0, qMin(pos, c.buffer.size()));
 }
 
-void TcpListener::afterRead(QTcpSocket *socket, Screen &state)
+void TcpListener::afterWrite(QTcpSocket *socket, Connection &state)
 {
-    // Qt HttpServer commits its read transaction when it has taken a request whole (or given
-    // up on it); until then the request clock runs, for the body as for the head.
-    if (state.refused || !state.inRequest || socket->isTransactionStarted())
-        return;
-    state.inRequest = false;
-    state.clock->stop();
-    // An answer written and sent already (bytesWritten came first) leaves the connection idle.
-    if (state.answered && socket->bytesToWrite() == 0)
-        state.clock->start(m_limits.idleTimeout);
-}
-
-void TcpListener::afterWrite(QTcpSocket *socket, Screen &state)
-{
+    if (state.paused && !state.refused && socket->bytesToWrite() <= maxUnsentBytes / 2) {
+        state.paused = false;
+        readFrom(socket, state);
+    }
     // Everything written and no request arriving: the answer is out, the connection is idle.
     // While an answer is awaited (latency, a stall fault) the clock stays stopped.
-    if (state.refused || socket->bytesToWrite() > 0 || socket->isTransactionStarted())
+    if (state.refused || socket->bytesToWrite() > 0 || state.inRequest)
         return;
     state.answered = true;
     if (!state.inRequest)
         state.clock->start(m_limits.idleTimeout);
 }
 
-void TcpListener::timedOut(QTcpSocket *socket, Screen &state)
+void TcpListener::timedOut(QTcpSocket *socket, Connection &state)
 {
     if (state.refused)
         return;
@@ -222,16 +257,15 @@ void TcpListener::timedOut(QTcpSocket *socket, Screen &state)
         socket->disconnectFromHost();
 }
 
-void TcpListener::refuse(QTcpSocket *socket, Screen &state, int status, const QString &message)
+void TcpListener::refuse(QTcpSocket *socket, Connection &state, int status, const QString &message)
 {
     state.refused = true;
     state.clock->stop();
-    // The HTTP server stops reading this connection; what the client still sends is read and
+    // No more requests are read from this connection; what the client still sends is read and
     // dropped for a moment, so that closing does not reset the connection before the client
     // has read the answer.
     disconnect(socket, &QIODevice::readyRead, nullptr, nullptr);
-    if (socket->isTransactionStarted())
-        socket->commitTransaction();
+    state.buffer.clear();
     socket->skip(socket->bytesAvailable());
     EmuResponse response;
     response.status = status;

@@ -1,35 +1,38 @@
 #pragma once
 
+#include "emulator/httpserver.h"
+
 #include <QTcpServer>
 
 #include <chrono>
+#include <functional>
 
 class QTcpSocket;
 
 namespace plainkey::emulator {
 
-//! Accepts the emulator's connections and screens each request's head before Qt HttpServer
-//! reads it, which in Qt 6.4 has no size limit and never answers `Expect: 100-continue`:
-//! oversized requests get 413 (or 431 for an oversized head) at once instead of being
-//! buffered whole, and a client waiting for 100 Continue gets it. It also closes connections
-//! that send nothing or dribble a request (slowloris), and caps how many are open at once.
+//! Accepts the emulator's connections and reads HTTP/1.1 requests from them itself: the request
+//! line, the headers, and a body of Content-Length bytes, each complete request handed to one
+//! dispatch function, in order, on keep-alive connections with pipelining. Under the load
+//! benchmark Qt HttpServer 6.4's own parsing on top of this screen (its http_parser, building
+//! QUrl and QHttpServerRequest, QIODevice read transactions) was about a fifth of the
+//! emulator's CPU, for framing this class already had to find.
 //!
-//! Qt 6.4 workarounds, to drop when the minimum Qt is new enough:
-//! - 100 Continue: Qt HttpServer answers it itself from Qt 6.5.0 (QTBUG-107854,
-//!   qthttpserver commit 49e8c08; not in 6.4.2 or 6.4.3).
-//! - Size limits (431 head, 413 body): QHttpServerConfiguration::setMaximumTotalHeaderSize(),
-//!   setMaximumHeaderFieldSize(), setMaximumUrlSize() and setMaximumBodySize() exist from
-//!   Qt 6.11 (its documentation says "\since 6.11").
-//! - Idle connections: QHttpServerConfiguration::setKeepAliveTimeout() (Qt 6.10) closes idle
-//!   keep-alive connections; whether it also bounds a slowly sent head is unknown, so the
-//!   request clock stays. setMaximumConnectionsPerHost() (Qt 6.12) caps connections per peer,
-//!   not in total: the total cap stays.
+//! Refused with an answer and a closed connection: an oversized head (431) or body (413), a
+//! malformed request line or header, header folding, control bytes, a bad or conflicting
+//! Content-Length (400), an HTTP version other than 1.0 and 1.1 (505), a chunked body (411:
+//! send Content-Length) or another transfer coding (501). A client waiting for 100 Continue
+//! gets it. Connections that send nothing or dribble a request (slowloris) are closed, and the
+//! number open at once is capped.
 class TcpListener : public QTcpServer
 {
     Q_OBJECT
 public:
     //! Heads (request line and headers) longer than this are refused with 431.
     static constexpr qint64 maxHeadBytes = 64 * 1024;
+    //! While more than this of the answers on a connection is not sent yet (a client that
+    //! pipelines requests without reading), no more of its requests are taken.
+    static constexpr qint64 maxUnsentBytes = 1024 * 1024;
 
     struct Limits
     {
@@ -43,30 +46,33 @@ public:
         int maxConnections = 512;
     };
 
-    explicit TcpListener(const Limits &limits, QObject *parent = nullptr);
+    //! Called with every complete request; it answers on the socket (now, later, or never).
+    using Dispatch = std::function<void(const EmuRequest &request, QTcpSocket *socket)>;
+
+    TcpListener(const Limits &limits, Dispatch dispatch, QObject *parent = nullptr);
     //! Connections open now (those being refused with 503 aside).
     int connectionCount() const { return m_connections; }
 
 signals:
-    //! A request was answered here and never reached the HTTP server.
+    //! A request was refused here (limits, framing, timeouts) and never dispatched.
     void requestRefused(const QByteArray &method, const QString &path, int status);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
-    struct Screen;
-    void screen(QTcpSocket *socket, Screen &state);
-    //! After the HTTP server has read what arrived: a request taken whole stops its clock.
-    void afterRead(QTcpSocket *socket, Screen &state);
+    struct Connection;
+    //! Takes what arrived and dispatches every request it completes.
+    void readFrom(QTcpSocket *socket, Connection &connection);
     //! An answer went out: a connection with nothing more to read starts its idle clock.
-    void afterWrite(QTcpSocket *socket, Screen &state);
-    void timedOut(QTcpSocket *socket, Screen &state);
-    void refuse(QTcpSocket *socket, Screen &state, int status, const QString &message);
-    //! Answers 503 on a connection over the cap, without the HTTP server ever seeing it.
+    void afterWrite(QTcpSocket *socket, Connection &connection);
+    void timedOut(QTcpSocket *socket, Connection &connection);
+    void refuse(QTcpSocket *socket, Connection &connection, int status, const QString &message);
+    //! Answers 503 on a connection over the cap, without reading any request from it.
     void refuseOverCap(QTcpSocket *socket);
 
     Limits m_limits;
+    Dispatch m_dispatch;
     int m_connections = 0;
     int m_refusing = 0; //!< connections over the cap being answered 503
 };

@@ -583,6 +583,9 @@ void tst_Emulator::verifyWritesExpiresAtAsConfigured()
     case EmulatorConfig::ExpiresAtFormat::Iso8601:
         QVERIFY(e.isString());
         when = QDateTime::fromString(e.toString(), Qt::ISODateWithMs);
+        // Exactly what QDateTime writes for a UTC time (the emulator formats it itself).
+        QCOMPARE(e.toString(), when.toUTC().toString(Qt::ISODateWithMs));
+        QVERIFY(e.toString().endsWith(QLatin1Char('Z')));
         break;
     case EmulatorConfig::ExpiresAtFormat::EpochSeconds:
         QVERIFY(e.isDouble());

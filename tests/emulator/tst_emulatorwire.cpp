@@ -14,7 +14,9 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 
+#include <algorithm>
 #include <memory>
 
 using namespace plainkey::emulator;
@@ -41,7 +43,14 @@ private slots:
     void expectContinueGetsAnInterimAnswer();
     void oversizedRequestsAreRefusedBeforeTheBody_data();
     void oversizedRequestsAreRefusedBeforeTheBody();
-    void chunkedBodiesAreLimitedAsTheyArrive();
+    void chunkedBodiesAreRefusedAtTheHead();
+    void badFramingIsRefused_data();
+    void badFramingIsRefused();
+    void sameLengthTwiceIsOneLength();
+    void headsAndBodiesArriveInPieces();
+    void pipelinedRequestsWithBodies();
+    void pipelinersThatDoNotReadAreSlowedNotDropped();
+    void targetsAreDecoded();
     void truncatedFaultPromisesMoreThanItSends();
     void emptyFaultSendsNoBody();
     void htmlFaultLooksLikeAGateway();
@@ -261,18 +270,180 @@ void tst_EmulatorWire::oversizedRequestsAreRefusedBeforeTheBody()
     QVERIFY(c.waitClosed(5000));
 }
 
-void tst_EmulatorWire::chunkedBodiesAreLimitedAsTheyArrive()
+void tst_EmulatorWire::chunkedBodiesAreRefusedAtTheHead()
 {
     Client c(m_port);
     QVERIFY(c.connected());
     c.send("POST /user/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    // Chunks keep coming: the refusal does not wait for them, and they are never taken.
     const QByteArray chunk = "400\r\n" + QByteArray(1024, ' ') + "\r\n";
-    for (int i = 0; i < 1300 && c.socket().state() == QAbstractSocket::ConnectedState; ++i)
+    for (int i = 0; i < 100 && c.socket().state() == QAbstractSocket::ConnectedState; ++i)
         c.socket().write(chunk);
-    c.socket().waitForBytesWritten(5000);
     const Wire w = c.read(1, 5000);
     QCOMPARE(w.answers.size(), 1);
-    QCOMPARE(w.answers.first().status, 413);
+    QCOMPARE(w.answers.first().status, 411);
+    QCOMPARE(w.answers.first().header("connection").toLower(), QByteArray("close"));
+    QVERIFY(QJsonDocument::fromJson(w.answers.first().body).object().value(QLatin1String("error")).toString().contains(QLatin1String("Content-Length")));
+    QVERIFY(c.waitClosed(5000));
+}
+
+void tst_EmulatorWire::badFramingIsRefused_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    const QByteArray post = "POST /emulator/sign-up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    const QByteArray body = R"({"userName":"frame@example.com"})";
+    QTest::newRow("letters in Content-Length") << post + "Content-Length: 12abc\r\n\r\n" + body << 400;
+    QTest::newRow("signed Content-Length") << post + "Content-Length: +33\r\n\r\n" + body << 400;
+    QTest::newRow("negative Content-Length") << post + "Content-Length: -5\r\n\r\n" + body << 400;
+    QTest::newRow("list in Content-Length") << post + "Content-Length: 33, 33\r\n\r\n" + body << 400;
+    QTest::newRow("two different lengths") << post + "Content-Length: 2\r\nContent-Length: 33\r\n\r\n" + body << 400;
+    QTest::newRow("empty Content-Length") << post + "Content-Length:\r\n\r\n" + body << 400;
+    QTest::newRow("chunked and a length") << post + "Content-Length: 33\r\nTransfer-Encoding: chunked\r\n\r\n" + body << 411;
+    QTest::newRow("gzip coding") << post + "Transfer-Encoding: gzip\r\n\r\n" + body << 501;
+    QTest::newRow("folded header") << post + "X-Folded: one\r\n two\r\nContent-Length: 33\r\n\r\n" + body << 400;
+    static const char nulHeader[] = "X-Nul: a\0b\r\nContent-Length: 33\r\n\r\n";
+    QTest::newRow("NUL in a header") << post + QByteArray(nulHeader, sizeof nulHeader - 1) + body << 400;
+    QTest::newRow("bare CR in a header") << post + "X-Cr: a\rb\r\nContent-Length: 33\r\n\r\n" + body << 400;
+    QTest::newRow("space in a header name") << post + "Content Length: 33\r\n\r\n" + body << 400;
+    QTest::newRow("space before the colon") << post + "Content-Length : 33\r\n\r\n" + body << 400;
+    QTest::newRow("HTTP/2.0") << QByteArray("GET /emulator/info HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n") << 505;
+    QTest::newRow("no version") << QByteArray("GET /emulator/info\r\nHost: 127.0.0.1\r\n\r\n") << 400;
+    QTest::newRow("two spaces") << QByteArray("GET  /emulator/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 400;
+    QTest::newRow("asterisk target") << QByteArray("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 400;
+    QTest::newRow("authority target") << QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n") << 400;
+}
+
+void tst_EmulatorWire::badFramingIsRefused()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    {
+        Client c(m_port);
+        QVERIFY(c.connected());
+        c.send(bytes);
+        const Wire w = c.read(1, 3000);
+        QCOMPARE(w.answers.size(), 1);
+        QCOMPARE(w.answers.first().status, status);
+        QCOMPARE(w.answers.first().header("connection").toLower(), QByteArray("close"));
+        QVERIFY(!QJsonDocument::fromJson(w.answers.first().body).object().value(QLatin1String("error")).toString().isEmpty());
+        QVERIFY(c.waitClosed(5000));
+    }
+    // Nothing of it reached the store, and the next client is served.
+    Client next(m_port);
+    next.send(request("GET", "/emulator/info"));
+    const Wire w = next.read(1);
+    QCOMPARE(w.answers.size(), 1);
+    QCOMPARE(w.answers.first().status, 200);
+    QCOMPARE(QJsonDocument::fromJson(w.answers.first().body).object().value(QLatin1String("users")).toInt(), 0);
+}
+
+void tst_EmulatorWire::sameLengthTwiceIsOneLength()
+{
+    const QByteArray body = R"({"userName":"twice@example.com"})";
+    const QByteArray length = "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    Client c(m_port);
+    QVERIFY(c.connected());
+    c.send("POST /emulator/sign-up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + length + length + "\r\n" + body);
+    const Wire w = c.read(1);
+    QCOMPARE(w.answers.size(), 1);
+    QCOMPARE(w.answers.first().status, 200);
+}
+
+void tst_EmulatorWire::headsAndBodiesArriveInPieces()
+{
+    const QByteArray body = R"({"userName":"pieces@example.com"})";
+    const QByteArray bytes = request("POST", "/emulator/sign-up", body);
+    const qsizetype headSize = bytes.indexOf("\r\n\r\n") + 4;
+    Client c(m_port);
+    QVERIFY(c.connected());
+    // The head a few bytes at a time, "\r\n\r\n" split across writes too.
+    for (qsizetype at = 0; at < headSize; at += 7) {
+        c.send(bytes.mid(at, qMin<qsizetype>(7, headSize - at)));
+        QThread::msleep(2);
+    }
+    // Nothing is answered before the body is whole.
+    c.send(bytes.mid(headSize, 10));
+    QCOMPARE(c.read(1, 300).answers.size(), 0);
+    c.send(bytes.mid(headSize + 10, 10));
+    QThread::msleep(2);
+    c.send(bytes.mid(headSize + 20));
+    const Wire w = c.read(1);
+    QCOMPARE(w.answers.size(), 1);
+    QCOMPARE(w.answers.first().status, 200);
+    QVERIFY(w.answers.first().body.contains("pieces@example.com"));
+    QVERIFY(!w.closed);
+}
+
+void tst_EmulatorWire::pipelinedRequestsWithBodies()
+{
+    Client c(m_port);
+    QVERIFY(c.connected());
+    // Three requests with bodies, a stray CRLF between two of them (ignored, RFC 9112 2.2),
+    // and a GET, in one write: answered in order, each body kept to its own request.
+    c.send(request("POST", "/emulator/sign-up", R"({"userName":"one@example.com"})") + "\r\n"
+           + request("POST", "/emulator/sign-up", R"({"userName":"two@example.com"})")
+           + request("POST", "/emulator/sign-up", R"({"userName":"three@example.com"})") + request("GET", "/emulator/info"));
+    const Wire w = c.read(4);
+    QCOMPARE(w.answers.size(), 4);
+    QVERIFY(w.answers.at(0).body.contains("one@example.com"));
+    QVERIFY(w.answers.at(1).body.contains("two@example.com"));
+    QVERIFY(w.answers.at(2).body.contains("three@example.com"));
+    QCOMPARE(QJsonDocument::fromJson(w.answers.at(3).body).object().value(QLatin1String("users")).toInt(), 3);
+    QVERIFY(!w.closed);
+}
+
+void tst_EmulatorWire::pipelinersThatDoNotReadAreSlowedNotDropped()
+{
+    // About ten megabytes of answers asked for before reading any (more than the kernel's
+    // buffers hold): the emulator stops taking requests while a megabyte of answers waits
+    // (instead of buffering them all), and resumes as they are read. Every request is
+    // answered, in order.
+    const int count = 20000;
+    const QByteArray padding(180, 'p');
+    QByteArray bytes;
+    for (int i = 0; i < count; ++i)
+        bytes += request("GET", "/" + padding + QByteArray::number(i));
+    Client c(m_port);
+    QVERIFY(c.connected());
+    c.socket().write(bytes);
+    QThread::msleep(500);
+    QByteArray received;
+    qsizetype heads = 0;
+    QElapsedTimer t;
+    t.start();
+    while (heads < count && t.elapsed() < 60000 && c.socket().state() == QAbstractSocket::ConnectedState) {
+        c.socket().waitForReadyRead(1000);
+        const qsizetype before = qMax<qsizetype>(0, received.size() - 3);
+        received += c.socket().readAll();
+        for (qsizetype at = received.indexOf("\r\n\r\n", before); at >= 0; at = received.indexOf("\r\n\r\n", at + 4))
+            ++heads;
+    }
+    QList<WireAnswer> answers;
+    QList<int> interim;
+    QByteArray rest;
+    emutest::parseAnswers(received, &answers, &interim, &rest);
+    QCOMPARE(answers.size(), count);
+    QVERIFY(answers.first().body.contains(padding + "0\""));
+    QVERIFY(answers.last().body.contains(padding + QByteArray::number(count - 1) + "\""));
+    QVERIFY(std::all_of(answers.cbegin(), answers.cend(), [](const WireAnswer &a) { return a.status == 404; }));
+}
+
+void tst_EmulatorWire::targetsAreDecoded()
+{
+    Client c(m_port);
+    QVERIFY(c.connected());
+    // An absolute URI names this server: its path is routed. A query and a fragment are not
+    // part of the path; escapes in the path are decoded for messages.
+    c.send("GET http://127.0.0.1:" + QByteArray::number(m_port) + "/emulator/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+           + request("GET", "/emulator/info?verbose=1#top") + request("GET", "/no%20such%2Fplace?x=%41"));
+    const Wire w = c.read(3);
+    QCOMPARE(w.answers.size(), 3);
+    QCOMPARE(w.answers.at(0).status, 200);
+    QCOMPARE(w.answers.at(1).status, 200);
+    QCOMPARE(w.answers.at(2).status, 404);
+    QVERIFY2(QJsonDocument::fromJson(w.answers.at(2).body).object().value(QLatin1String("error")).toString().contains(QLatin1String("/no such/place")),
+             w.answers.at(2).body.constData());
 }
 
 void tst_EmulatorWire::truncatedFaultPromisesMoreThanItSends()
