@@ -17,7 +17,7 @@ cd "$here"
 
 packages=(
     build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-websockets-dev
     qt6-tools-dev qt6-tools-dev-tools qtkeychain-qt6-dev libgl-dev
     qt6-qpa-plugins fonts-dejavu-core libssl-dev
     dbus gnome-keyring libsecret-tools xvfb xauth
