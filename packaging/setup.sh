@@ -23,6 +23,9 @@ packages=(
     dbus gnome-keyring libsecret-tools xvfb xauth
     chromium  # tests/browser: the sample sign-in page in a real (headless) browser
 )
+# npm for tests/browser's package-lock.json; Debian's only where no Node.js brought its own
+# (NodeSource's nodejs includes npm and conflicts with Debian's npm package).
+command -v npm >/dev/null || packages+=(npm)
 
 # Only the fuzz command needs clang and its libFuzzer runtime; the other commands build with g++.
 fuzz_packages=(clang-14 libclang-rt-14-dev)
@@ -53,6 +56,21 @@ build() { # build DIR [cmake options...]
     cmake --build "$dir" -j "$(nproc)"
 }
 
+# tests/browser loads @simplewebauthn/browser, the library PlainKey's browser SDK drives, at
+# the version its package-lock.json pins, from the npm registry (never committed). Without npm
+# that test function skips itself.
+browser_test_modules() {
+    if ! command -v npm >/dev/null; then
+        echo "setup: no npm, so tests/browser skips its @simplewebauthn/browser test" >&2
+        return
+    fi
+    # npm ci writes this copy of the lock; newer than the committed one means up to date.
+    if [ tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ]; then
+        return
+    fi
+    npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
+}
+
 run_tests() { # run_tests DIR
     local dir=$1
     # A private session bus: keychain tests get their own Secret Service, and nothing a
@@ -80,11 +98,13 @@ run)
     ;;
 test)
     install_deps
+    browser_test_modules
     build build
     run_tests build
     ;;
 sanitize)
     install_deps
+    browser_test_modules
     build build-asan -DPLAINKEY_SANITIZE=ON -DPLAINKEY_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_tests build-asan
     ;;

@@ -3,6 +3,9 @@
 // emulator: sign up, sign out, sign in with and without a user name, add a second
 // authenticator's passkey, relabel it. Then the core client verifies every token the page got
 // and lists the user's passkeys. Skipped only when no chromium is installed.
+// Then the library PlainKey's browser SDK is built on, @simplewebauthn/browser (pinned in
+// package.json beside this file), in a customer's page on another origin, called as the SDK
+// calls it; that part skips itself when `npm ci --prefix tests/browser` has not run.
 
 #include "cdpsession.h"
 #include "chromiumprocess.h"
@@ -11,6 +14,7 @@
 #include "api/plainkeyclient.h"
 #include "api/verifytoken.h"
 #include "emulator/emulator.h"
+#include "rawhttpserver.h"
 #include "users/passkeyops.h"
 
 #include <QCborMap>
@@ -87,6 +91,57 @@ const char *waitForOutcomeJs = R"((async (before) => {
   return {kind: box.dataset.kind, text: box.textContent};
 }))";
 
+// A customer's page with @simplewebauthn/browser's UMD bundle, and what PlainKey's browser SDK
+// does with it (the contract's Browser API part): a begin call for WebAuthn options, the
+// library's startRegistration/startAuthentication({optionsJSON}), a complete call with what it
+// returned. Requests go across origins, with x-project-id, as from a real customer's site.
+const char *customerPageHtml = R"(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>A customer's page</title>
+<link rel="icon" href="data:,">
+<script src="/simplewebauthn-browser.js"></script>
+<script>
+function plainKey(baseUrl, projectId) {
+  async function post(path, body) {
+    const response = await fetch(baseUrl + path, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json', 'x-project-id': projectId},
+      body: JSON.stringify(body)});
+    const text = await response.text();
+    let answer;
+    try {
+      answer = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${path}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+    }
+    if (!response.ok)
+      throw new Error(`${path}: HTTP ${response.status}: ${answer.error}`);
+    return answer;
+  }
+  return {
+    async register(userName) {
+      const begin = await post('/user/register/begin', {userName});
+      const credential = await SimpleWebAuthnBrowser.startRegistration({optionsJSON: begin.options});
+      const complete = await post('/user/register/complete', {userId: begin.userId, credential});
+      return {beginUserId: begin.userId, credential, complete};
+    },
+    async authenticate(userIdentifier) {
+      const begin = await post('/authenticate/begin', userIdentifier ? {userIdentifier} : {});
+      const authenticationResponse = await SimpleWebAuthnBrowser.startAuthentication({optionsJSON: begin.options});
+      const complete = await post('/authenticate/complete', {loginSessionId: begin.loginSession.id, authenticationResponse});
+      return {projectId: begin.projectId, allowed: (begin.options.allowCredentials || []).length,
+              authenticationResponse, complete};
+    },
+  };
+}
+</script>
+</head>
+<body><p>A customer's page signing in with passkeys through @simplewebauthn/browser.</p></body>
+</html>
+)";
+
 } // namespace
 
 class tst_BrowserSignIn : public QObject
@@ -99,6 +154,7 @@ private slots:
     void pageExplainsMissingAuthenticator();
     void virtualAuthenticatorCreatesPasskey();
     void signUpSignInAndAddPasskey();
+    void simpleWebAuthnLibrary();
 
 private:
     QString pageUrl(const QString &path = QStringLiteral("/demo/")) const;
@@ -107,6 +163,7 @@ private:
     bool navigate(const QString &url, QString *why);
     QString addAuthenticator();
     void removeAuthenticator(const QString &id);
+    void removeAllAuthenticators();
     QString messageSeq();
     Outcome outcomeAfter(const QString &seqBefore);
     Outcome press(const QString &buttonId);
@@ -124,6 +181,8 @@ private:
     QString m_page;
     //! The AAGUID the virtual authenticator writes into its attested credential data.
     QString m_virtualAaguid;
+    //! The virtual authenticators added and not removed yet.
+    QStringList m_authenticators;
 };
 
 void tst_BrowserSignIn::initTestCase()
@@ -225,7 +284,10 @@ QString tst_BrowserSignIn::addAuthenticator()
                                m_page);
     if (!r.ok())
         qWarning("%s", qPrintable(r.error));
-    return r.result.value(QLatin1String("authenticatorId")).toString();
+    const QString id = r.result.value(QLatin1String("authenticatorId")).toString();
+    if (!id.isEmpty())
+        m_authenticators.append(id);
+    return id;
 }
 
 void tst_BrowserSignIn::removeAuthenticator(const QString &id)
@@ -233,6 +295,15 @@ void tst_BrowserSignIn::removeAuthenticator(const QString &id)
     const auto r = m_cdp->call(QStringLiteral("WebAuthn.removeVirtualAuthenticator"), {{QStringLiteral("authenticatorId"), id}}, m_page);
     if (!r.ok())
         qWarning("%s", qPrintable(r.error));
+    m_authenticators.removeAll(id);
+}
+
+//! A test that needs to know which authenticator answers starts with none left by another.
+void tst_BrowserSignIn::removeAllAuthenticators()
+{
+    const QStringList ids = m_authenticators;
+    for (const QString &id : ids)
+        removeAuthenticator(id);
 }
 
 QString tst_BrowserSignIn::messageSeq()
@@ -583,6 +654,105 @@ void tst_BrowserSignIn::signUpSignInAndAddPasskey()
     QCOMPARE(labelled, 1);
     // The refused sign-in above is the only thing the browser may have logged.
     QVERIFY2(!problems().contains(QLatin1String("exception:")), qPrintable(problems()));
+}
+
+// The library PlainKey's browser SDK hands the Browser API's options to, @simplewebauthn/browser
+// as npm ships it, in a customer's page on another localhost origin: sign up, then sign in by
+// user name, by user ID and with no identifier (the discoverable passkey names the user), as
+// the SDK does it. Every token verifies through the Server API.
+void tst_BrowserSignIn::simpleWebAuthnLibrary()
+{
+    QFile library(QStringLiteral(PLAINKEY_BROWSER_TESTS_DIR "/node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js"));
+    if (!library.open(QIODevice::ReadOnly))
+        QSKIP(qPrintable(QStringLiteral("@simplewebauthn/browser is not installed (%1: %2); `npm ci --prefix tests/browser` "
+                                        "installs the version package-lock.json pins (packaging/setup.sh test does it where npm is)")
+                                 .arg(library.fileName(), library.errorString())));
+    const QByteArray bundle = library.readAll();
+    qInfo("library: %s", bundle.left(bundle.indexOf('\n')).constData());
+
+    // The customer's site: its page and the library, from a second loopback server.
+    RawHttpServer site([&](const RawHttpServer::Request &r, QTcpSocket *socket) {
+        if (r.method == "GET" && r.path == "/")
+            socket->write(RawHttpServer::response(200, customerPageHtml, "text/html; charset=utf-8"));
+        else if (r.method == "GET" && r.path == "/simplewebauthn-browser.js")
+            socket->write(RawHttpServer::response(200, bundle, "text/javascript; charset=utf-8"));
+        else
+            socket->write(RawHttpServer::response(404, "not found", "text/plain"));
+    });
+    QVERIFY2(site.isListening(), qPrintable(site.errorString()));
+    const QString siteUrl = QStringLiteral("http://localhost:%1/").arg(site.serverPort());
+
+    removeAllAuthenticators();
+    QVERIFY(!addAuthenticator().isEmpty());
+    m_cdp->clearEvents();
+    QString why;
+    QVERIFY2(navigate(siteUrl, &why), qPrintable(why));
+    QVERIFY2(js(QStringLiteral("typeof SimpleWebAuthnBrowser.startRegistration")).toString() == QLatin1String("function"), qPrintable(problems()));
+    const QString sdk = QStringLiteral("plainKey(%1, %2)").arg(jsString(pageUrl(QStringLiteral("/browser"))), jsString(m_emu->config().projectId));
+    const auto run = [&](const QString &call, QString *error) {
+        return m_cdp->evaluate(m_page, sdk + QLatin1Char('.') + call, error).toObject();
+    };
+
+    // Sign up.
+    const QString userName = QStringLiteral("grace-sdk@example.com");
+    const QJsonObject signUp = run(QStringLiteral("register(%1)").arg(jsString(userName)), &why);
+    QVERIFY2(why.isEmpty(), qPrintable(QStringLiteral("sign-up: ") + why + QLatin1Char('\n') + problems()));
+    const QString userId = signUp.value(QLatin1String("beginUserId")).toString();
+    QVERIFY(!userId.isEmpty());
+    const QJsonObject credential = signUp.value(QLatin1String("credential")).toObject();
+    const QString credentialId = credential.value(QLatin1String("id")).toString();
+    QVERIFY(!credentialId.isEmpty());
+    QCOMPARE(credential.value(QLatin1String("rawId")).toString(), credentialId);
+    QCOMPARE(credential.value(QLatin1String("authenticatorAttachment")).toString(), QStringLiteral("platform"));
+    QVERIFY(credential.value(QLatin1String("response")).toObject().value(QLatin1String("transports")).toArray().contains(QStringLiteral("internal")));
+    const QJsonObject registered = signUp.value(QLatin1String("complete")).toObject();
+    QVERIFY(registered.value(QLatin1String("success")).toBool());
+    QCOMPARE(registered.value(QLatin1String("userId")).toString(), userId);
+    QCOMPARE(registered.value(QLatin1String("credential")).toObject().value(QLatin1String("userId")).toString(), userId);
+    QVERIFY(registered.value(QLatin1String("authenticationToken")).toObject().value(QLatin1String("expiresAt")).isDouble());
+    QList<PageToken> tokens{{QStringLiteral("sign-up"), registered.value(QLatin1String("authenticationToken")).toObject().value(QLatin1String("token")).toString()}};
+
+    // Sign in three ways; a named user's begin allows exactly the passkey made above.
+    struct SignIn
+    {
+        QString step;
+        QString identifier; // JavaScript for the userIdentifier argument
+        int allowed;
+    };
+    const QList<SignIn> signIns{
+            {QStringLiteral("sign-in by user name"), QStringLiteral("{userName: %1}").arg(jsString(userName)), 1},
+            {QStringLiteral("sign-in by user ID"), QStringLiteral("{userId: %1}").arg(jsString(userId)), 1},
+            {QStringLiteral("sign-in with no identifier"), QStringLiteral("undefined"), 0},
+    };
+    for (const SignIn &s : signIns) {
+        const QJsonObject signIn = run(QStringLiteral("authenticate(%1)").arg(s.identifier), &why);
+        QVERIFY2(why.isEmpty(), qPrintable(s.step + QStringLiteral(": ") + why + QLatin1Char('\n') + problems()));
+        QCOMPARE(signIn.value(QLatin1String("projectId")).toString(), m_emu->config().projectId);
+        QCOMPARE(signIn.value(QLatin1String("allowed")).toInt(-1), s.allowed);
+        const QJsonObject response = signIn.value(QLatin1String("authenticationResponse")).toObject();
+        QCOMPARE(response.value(QLatin1String("id")).toString(), credentialId);
+        // The discoverable passkey carries the user handle the emulator gave it at sign-up.
+        QCOMPARE(fromBase64Url(response.value(QLatin1String("response")).toObject().value(QLatin1String("userHandle")).toString()), userId.toUtf8());
+        const QJsonObject token = signIn.value(QLatin1String("complete")).toObject().value(QLatin1String("authenticationToken")).toObject();
+        QVERIFY(token.value(QLatin1String("expiresAt")).isDouble());
+        tokens.append({s.step, token.value(QLatin1String("token")).toString()});
+    }
+
+    PlainKeyClient client;
+    client.setCredentials(emulatorCredentials(*m_emu));
+    for (const PageToken &t : std::as_const(tokens)) {
+        QVERIFY2(!t.token.isEmpty(), qPrintable(t.step + QStringLiteral(": the Browser API gave no token")));
+        const auto verdict = verify(client, t.token);
+        QVERIFY2(verdict.ok(), qPrintable(t.step + QStringLiteral(": ") + verdict.error().message()));
+        QVERIFY2(verdict->valid, qPrintable(t.step + QStringLiteral(": ") + verdict->error));
+        QCOMPARE(verdict->userId, userId);
+        QCOMPARE(verdict->projectId, m_emu->config().projectId);
+    }
+    const auto passkeys = listPasskeys(client, userId);
+    QVERIFY2(passkeys.ok(), qPrintable(passkeys.error().message()));
+    QCOMPARE(passkeys->size(), 1);
+    // Nothing went wrong quietly: no exception, and no console warning from the library.
+    QVERIFY2(problems().isEmpty(), qPrintable(problems()));
 }
 
 QTEST_GUILESS_MAIN(tst_BrowserSignIn)
