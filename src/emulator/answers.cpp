@@ -77,4 +77,24 @@ bool readUserName(const QJsonObject &o, const QString &key, std::optional<QStrin
     return true;
 }
 
+bool readLabel(const QJsonObject &object, std::optional<QString> *out, QString *why)
+{
+    const QJsonValue label = object.value(QLatin1String("label"));
+    if (label.isUndefined()) {
+        *why = QStringLiteral("label is required (a string, or null to clear it)");
+        return false;
+    }
+    if (!label.isNull() && !label.isString()) {
+        *why = QStringLiteral("label must be a string or null");
+        return false;
+    }
+    if (label.isString() && label.toString().size() > 256) {
+        *why = QStringLiteral("label must be at most 256 characters");
+        return false;
+    }
+    const QString text = label.toString().trimmed();
+    *out = text.isEmpty() ? std::nullopt : std::optional<QString>(text);
+    return true;
+}
+
 } // namespace plainkey::emulator

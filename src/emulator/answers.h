@@ -25,5 +25,8 @@ std::optional<QJsonObject> objectBody(const EmuRequest &request, EmuResponse *fa
 //! A user name field: absent or null gives nullopt; anything but a non-empty string (up to 256
 //! characters) is an error with \a why set.
 bool readUserName(const QJsonObject &object, const QString &key, std::optional<QString> *out, QString *why);
+//! A passkey's "label" field, as both APIs' relabel calls take it: required; a string of up to
+//! 256 characters, trimmed, or null (or blank) to clear it. False with \a why otherwise.
+bool readLabel(const QJsonObject &object, std::optional<QString> *out, QString *why);
 
 } // namespace plainkey::emulator

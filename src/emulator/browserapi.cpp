@@ -439,15 +439,11 @@ EmuResponse BrowserApi::relabel(const RouteCall &call)
         return error(404, QStringLiteral("Passkey not found"));
     if (p->userId != user->id)
         return error(401, QStringLiteral("The passkey belongs to another user than the authentication token's."));
-    const QJsonValue label = call.body.value(QLatin1String("label"));
-    if (label.isUndefined())
-        return error(400, QStringLiteral("label is required (a string, or null to clear it)"));
-    if (!label.isNull() && !label.isString())
-        return error(400, QStringLiteral("label must be a string or null"));
-    if (label.isString() && label.toString().size() > 256)
-        return error(400, QStringLiteral("label must be at most 256 characters"));
+    std::optional<QString> label;
+    if (QString why; !readLabel(call.body, &label, &why))
+        return error(400, why);
     StoredPasskey changed = *p;
-    changed.label = label.isNull() || label.toString().trimmed().isEmpty() ? std::nullopt : std::optional<QString>(label.toString().trimmed());
+    changed.label = label;
     changed.updatedAt = QDateTime::currentDateTimeUtc();
     m_store.updatePasskey(changed);
     return json(200, QJsonObject{{QStringLiteral("success"), true}});

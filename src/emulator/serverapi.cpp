@@ -324,15 +324,11 @@ EmuResponse ServerApi::relabelPasskey(const RouteCall &call)
     const StoredPasskey *p = m_store.passkey(call.param(QStringLiteral("credentialId")));
     if (!p)
         return error(404, QStringLiteral("Passkey not found"));
-    const QJsonValue label = call.body.value(QLatin1String("label"));
-    if (label.isUndefined())
-        return error(400, QStringLiteral("label is required (a string, or null to clear it)"));
-    if (!label.isNull() && !label.isString())
-        return error(400, QStringLiteral("label must be a string or null"));
-    if (label.isString() && label.toString().size() > 256)
-        return error(400, QStringLiteral("label must be at most 256 characters"));
+    std::optional<QString> label;
+    if (QString why; !readLabel(call.body, &label, &why))
+        return error(400, why);
     StoredPasskey relabelled = *p;
-    relabelled.label = label.isNull() || label.toString().trimmed().isEmpty() ? std::nullopt : std::optional<QString>(label.toString().trimmed());
+    relabelled.label = label;
     relabelled.updatedAt = QDateTime::currentDateTimeUtc();
     m_store.updatePasskey(relabelled);
     return json(200, EmulatorStore::toJson(relabelled));
