@@ -38,6 +38,17 @@ void Theme::apply(Mode mode)
     }
 }
 
+Theme::Tone Theme::toneOf(plainkey::Tone tone)
+{
+    switch (tone) {
+    case plainkey::Tone::Good: return Tone::Success;
+    case plainkey::Tone::Warning: return Tone::Warning;
+    case plainkey::Tone::Bad: return Tone::Error;
+    case plainkey::Tone::Neutral: return Tone::Muted;
+    }
+    return Tone::Muted;
+}
+
 void Theme::setTextTone(QWidget *widget, Tone tone)
 {
     widget->setProperty(kToneProperty, int(tone));

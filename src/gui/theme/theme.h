@@ -1,5 +1,7 @@
 #pragma once
 
+#include "text/tone.h"
+
 #include <QColor>
 #include <QPalette>
 #include <QString>
@@ -16,6 +18,8 @@ public:
     enum class Mode { System, Light, Dark };
     //! Colours with a meaning; the palette decides their light or dark variant.
     enum class Tone { Success, Warning, Error, Muted, Info, Demo, Live, Redacted };
+    //! The colour of a core decision's tone: Good, Warning, Bad, Neutral.
+    static Tone toneOf(plainkey::Tone tone);
 
     //! Applies \a mode to the application (Fusion style, so both palettes look the same everywhere).
     static void apply(Mode mode);

@@ -1,9 +1,8 @@
 #include "verify/verifypanel.h"
 #include "ui_verifypanel.h"
-#include "verify/verifytiming.h"
+#include "verify/verifyverdict.h"
 
 #include "api/accesstokenmanager.h"
-#include "log/redactor.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
 #include "token/jwtinspector.h"
@@ -24,7 +23,7 @@ namespace {
 
 QString fingerprintOf(const QString &token)
 {
-    return QString::fromLatin1(Redactor::fingerprint(token.toUtf8()));
+    return VerifyHistory::fingerprintOf(token);
 }
 
 QString localTime(const QDateTime &utc)
@@ -122,8 +121,8 @@ void VerifyPanel::focusToken()
 
 void VerifyPanel::onTokenEdited()
 {
-    if (!m_confirmFingerprint.isEmpty()) {
-        m_confirmFingerprint.clear();
+    if (m_history.isAwaitingConfirmation()) {
+        m_history.cancelConfirmation();
         ui->reverifyLabel->setVisible(false);
         ui->verifyButton->setText(tr("&Verify"));
     }
@@ -171,20 +170,14 @@ void VerifyPanel::verify()
         return;
 
     const QString fingerprint = fingerprintOf(input.token);
-    const auto seen = m_verified.constFind(fingerprint);
-    if (seen != m_verified.cend() && m_confirmFingerprint != fingerprint) {
-        m_confirmFingerprint = fingerprint;
-        ui->reverifyLabel->setText(
-                tr("You verified this token at %1 (%2). Authentication tokens may be single use: a second verification can "
-                   "report it as used even though the first one succeeded. Press Verify again to send it anyway.")
-                        .arg(localTime(seen->at), seen->outcome));
+    if (const auto seen = m_history.checkBeforeSending(fingerprint)) {
+        ui->reverifyLabel->setText(VerifyHistory::reverifyWarning(*seen) + QLatin1Char(' ') + tr("Press Verify again to send it anyway."));
         Theme::setTextTone(ui->reverifyLabel, Theme::Tone::Warning);
         ui->reverifyLabel->setVisible(true);
         ui->verifyButton->setText(tr("&Verify again"));
         emit statusMessage(tr("This token was verified before: press Verify again to send it anyway."), 6000);
         return;
     }
-    m_confirmFingerprint.clear();
     ui->reverifyLabel->setVisible(false);
     ui->verifyButton->setText(tr("&Verify"));
 
@@ -200,12 +193,8 @@ void VerifyPanel::verify()
         m_exchangeId = ids.isEmpty() ? 0 : ids.last();
         if (m_exchangeId) {
             // The request reached the network: PlainKey may have used the token up.
-            QString outcome;
-            if (result)
-                outcome = result->valid ? tr("it was valid") : tr("it was not valid: %1").arg(result->error);
-            else
-                outcome = tr("no verdict: %1").arg(ApiError::kindName(result.error().kind()));
-            m_verified.insert(m_verifyingFingerprint, {QDateTime::currentDateTimeUtc(), outcome});
+            const VerifyVerdict verdict = result ? VerifyVerdict::fromResult(result.value()) : VerifyVerdict::fromError(result.error());
+            m_history.record(m_verifyingFingerprint, {QDateTime::currentDateTimeUtc(), verdict.historyText});
         }
         if (result)
             showResult(result.value(), jwtExpiry);
@@ -348,34 +337,17 @@ void VerifyPanel::showResult(const VerifyResult &v, const std::optional<QDateTim
     clearResult({});
     m_result = v;
     m_outcome = v.valid ? Outcome::Valid : Outcome::NotValid;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     const bool hasUser = !v.userId.isEmpty();
     ui->userIdEdit->setText(v.userId);
     for (QWidget *w : {static_cast<QWidget *>(ui->userIdCaption), static_cast<QWidget *>(ui->userIdEdit),
                        static_cast<QWidget *>(ui->copyUserIdButton), static_cast<QWidget *>(ui->showUserButton)})
         w->setVisible(hasUser);
 
-    QString advice;
-    if (v.valid) {
-        setHeadline(tr("\u2714 Valid: PlainKey signed this token for user %1").arg(v.userId), int(Theme::Tone::Success));
-        // When it expires follows, from VerifyTiming.
-        ui->reasonLabel->setText(tr("The person proved they hold a passkey of this user."));
-        advice = tr("<b>Your backend should</b> accept the sign-in: find the user with this ID in its own database "
-                    "(create them on their first sign-in), start its own session and answer its frontend 200. "
-                    "Keep the user ID, not the token.");
-    } else {
-        const QString reason = v.error.isEmpty() ? tr("PlainKey gave no reason") : v.error;
-        setHeadline(tr("\u2718 Not valid: %1").arg(reason), int(Theme::Tone::Error));
-        ui->reasonLabel->setText(tr("What it usually means: %1").arg(VerifyResult::explainReason(v.error)));
-        advice = tr("<b>Your backend should</b> answer its frontend <b>401 Unauthorized</b> and have the person sign in "
-                    "again. It must not look up or create a user from this token.");
-    }
-    // When it expires or expired, and whether this computer's and PlainKey's clocks disagree.
-    const VerifyTiming timing = VerifyTiming::describe(v, jwtExpiry, m_client ? m_client->accessToken()->clockSkew() : std::nullopt, now);
-    if (!timing.text.isEmpty())
-        ui->reasonLabel->setText(ui->reasonLabel->text() + QLatin1Char(' ') + timing.text);
+    const VerifyVerdict verdict = VerifyVerdict::fromResult(v, jwtExpiry, m_client ? m_client->accessToken()->clockSkew() : std::nullopt);
+    setHeadline(verdict.headline, int(Theme::toneOf(verdict.tone)));
+    ui->reasonLabel->setText(verdict.reason);
     ui->reasonLabel->setVisible(true);
-    ui->adviceLabel->setText(advice);
+    ui->adviceLabel->setText(verdict.advice);
     ui->adviceLabel->setVisible(true);
 
     QStringList details;
@@ -391,34 +363,26 @@ void VerifyPanel::showResult(const VerifyResult &v, const std::optional<QDateTim
     ui->detailsLabel->setText(details.join(QStringLiteral(" \u00b7 ")));
     ui->detailsLabel->setVisible(true);
     ui->exchangeLink->setVisible(m_exchangeId != 0);
-    emit statusMessage(v.valid ? tr("Token valid for user %1.").arg(v.userId)
-                               : tr("Token not valid: %1").arg(v.error.isEmpty() ? tr("no reason given") : v.error),
-                       6000);
+    emit statusMessage(verdict.statusText, 6000);
 }
 
 void VerifyPanel::showError(const ApiError &error)
 {
     clearResult({});
-    if (error.kind() == ApiError::Kind::Cancelled) {
+    const VerifyVerdict verdict = VerifyVerdict::fromError(error);
+    setHeadline(verdict.headline, int(Theme::toneOf(verdict.tone)));
+    ui->exchangeLink->setVisible(m_exchangeId != 0);
+    if (verdict.outcome == VerifyVerdict::Outcome::Cancelled) {
         m_outcome = Outcome::Cancelled;
-        setHeadline(tr("Verification cancelled: no answer was waited for."), int(Theme::Tone::Muted));
-        ui->exchangeLink->setVisible(m_exchangeId != 0);
-        emit statusMessage(tr("Verification cancelled."), 4000);
+        emit statusMessage(verdict.statusText, 4000);
         return;
     }
     m_outcome = Outcome::Failed;
-    setHeadline(tr("Could not verify: %1").arg(error.summary()), int(Theme::Tone::Warning));
-    ui->reasonLabel->setText(error.hint());
-    ui->reasonLabel->setVisible(!error.hint().isEmpty());
-    const bool ourFault = error.kind() == ApiError::Kind::CredentialsRejected || error.kind() == ApiError::Kind::Unauthorized
-            || error.kind() == ApiError::Kind::InvalidInput;
-    ui->adviceLabel->setText(ourFault ? tr("<b>Your backend should</b> answer its frontend 500: its own PlainKey credentials or "
-                                           "setup are wrong, not the person's sign-in. This says nothing about the token.")
-                                      : tr("<b>Your backend should</b> answer its frontend 503 (try again later), not 401: "
-                                           "this says nothing about the token, which may well be valid."));
+    ui->reasonLabel->setText(verdict.reason);
+    ui->reasonLabel->setVisible(!verdict.reason.isEmpty());
+    ui->adviceLabel->setText(verdict.advice);
     ui->adviceLabel->setVisible(true);
-    ui->exchangeLink->setVisible(m_exchangeId != 0);
-    emit statusMessage(error.summary(), 8000);
+    emit statusMessage(verdict.statusText, 8000);
 }
 
 void VerifyPanel::showJwt(const QString &token)

@@ -5,9 +5,9 @@
 #include "api/verifytoken.h"
 #include "demo/demosession.h"
 #include "token/jwtinspector.h"
+#include "verify/verifyhistory.h"
 
 #include <QDateTime>
-#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -45,7 +45,7 @@ public:
     QString normalizedToken() const;
     bool isBusy() const;
     //! True when the next Verify goes through although the token was verified before.
-    bool isAwaitingReverifyConfirmation() const { return !m_confirmFingerprint.isEmpty(); }
+    bool isAwaitingReverifyConfirmation() const { return m_history.isAwaitingConfirmation(); }
     //! The browser sign-in on offer ("ada@example.com just signed in: verify this token"), if any.
     const std::optional<DemoSignIn> &offer() const { return m_offer; }
 
@@ -75,12 +75,6 @@ signals:
     void statusMessage(const QString &text, int timeoutMs);
 
 private:
-    struct Verified
-    {
-        QDateTime at;
-        QString outcome;
-    };
-
     void onTokenEdited();
     void updateInput();
     void updateBusy();
@@ -101,8 +95,7 @@ private:
     std::optional<VerifyResult> m_result;
     quint64 m_exchangeId = 0;
     //! Fingerprints of tokens verified in this session, never the tokens.
-    QHash<QString, Verified> m_verified;
-    QString m_confirmFingerprint;
+    VerifyHistory m_history;
     QString m_verifyingFingerprint;
     std::optional<DemoSignIn> m_offer;
 };

@@ -4,7 +4,7 @@
 
 #include <QCoreApplication>
 
-namespace plainkey::gui {
+namespace plainkey {
 
 namespace {
 
@@ -66,4 +66,4 @@ VerifyTiming VerifyTiming::describe(const VerifyResult &result, const std::optio
     return t;
 }
 
-} // namespace plainkey::gui
+} // namespace plainkey

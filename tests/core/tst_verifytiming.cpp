@@ -6,7 +6,6 @@
 #include <QTest>
 
 using namespace plainkey;
-using namespace plainkey::gui;
 using namespace std::chrono_literals;
 
 namespace {

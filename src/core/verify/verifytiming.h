@@ -8,7 +8,7 @@
 #include <chrono>
 #include <optional>
 
-namespace plainkey::gui {
+namespace plainkey {
 
 //! When a verified token expires or expired, by whose clock, and whether the clocks of this
 //! computer and PlainKey disagree: what a support engineer needs to tell "it expired two
@@ -24,4 +24,4 @@ struct VerifyTiming
                                  const std::optional<std::chrono::seconds> &clockSkew, const QDateTime &now);
 };
 
-} // namespace plainkey::gui
+} // namespace plainkey
