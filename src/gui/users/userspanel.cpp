@@ -8,6 +8,7 @@
 #include "users/passkeylabeldialog.h"
 #include "users/passkeyops.h"
 #include "users/passkeyregistrationdialog.h"
+#include "users/passkeysummary.h"
 #include "users/passkeytablemodel.h"
 #include "users/userlookup.h"
 #include "users/userops.h"
@@ -270,31 +271,10 @@ void UsersPanel::updatePasskeySummary()
 {
     if (!m_user || !m_passkeysLoaded)
         return;
-    const QList<Passkey> &all = m_model->passkeys();
-    if (all.isEmpty()) {
-        m_ui->passkeyCountValue->setText(tr("none: this user cannot sign in with a passkey until one is added (Add passkey)."));
-        return;
-    }
-    int synced = 0;
-    int single = 0;
-    const PasskeyTime *latest = nullptr;
-    for (const Passkey &p : all) {
-        if (p.credentialDeviceType == QLatin1String("multiDevice"))
-            ++synced;
-        else if (p.credentialDeviceType == QLatin1String("singleDevice"))
-            ++single;
-        if (p.lastUsedAt.when && (!latest || latest->when->utc < p.lastUsedAt.when->utc))
-            latest = &p.lastUsedAt;
-    }
-    QString text = countOf(all.size(), tr("passkey"), tr("passkeys"));
-    QStringList parts;
-    if (synced)
-        parts.append(tr("%1 synced").arg(synced));
-    if (single)
-        parts.append(tr("%1 on a single device").arg(single));
-    parts.append(latest ? tr("last sign-in %1").arg(latest->relativeText()) : tr("never used to sign in"));
-    text += QStringLiteral(" (%1)").arg(parts.join(QLatin1String(", ")));
-    m_ui->passkeyCountValue->setText(text);
+    const PasskeySummary summary = PasskeySummary::of(m_model->passkeys());
+    m_ui->passkeyCountValue->setText(summary.coverage == PasskeySummary::Coverage::None
+                                             ? tr("none: this user cannot sign in with a passkey until one is added (Add passkey).")
+                                             : summary.text());
 }
 
 const Passkey *UsersPanel::selectedPasskey() const
