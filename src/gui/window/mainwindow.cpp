@@ -328,21 +328,23 @@ void MainWindow::onConnectionApplied(const Credentials &credentials)
     }
 }
 
+plainkey::Destination MainWindow::destinationDetails() const
+{
+    const std::optional<QUrl> demoUrl = m_demo && m_demo->isRunning() ? std::optional<QUrl>(m_demo->credentials().baseUrl) : std::nullopt;
+    return plainkey::Destination::classify(m_client->credentials(), demoUrl, ui->connectionPanel->enteredCredentials());
+}
+
 MainWindow::Destination MainWindow::destination() const
 {
-    const Credentials &c = m_client->credentials();
-    if (c.projectId.isEmpty())
-        return m_demo && m_demo->owns(ui->connectionPanel->enteredCredentials()) ? Destination::Demo : Destination::NotConnected;
-    if (m_demo && m_demo->owns(c))
-        return Destination::Demo;
-    return c.isLoopback() ? Destination::Local : Destination::Live;
+    return destinationDetails().kind;
 }
 
 QString MainWindow::bannerText() const
 {
     const Credentials &c = m_client->credentials();
-    const QString url = c.normalizedBaseUrl().toString();
-    switch (destination()) {
+    const plainkey::Destination where = destinationDetails();
+    const QString url = where.baseUrl.toString();
+    switch (where.kind) {
     case Destination::Demo: {
         QString text = tr("<b>DEMO</b> \u00b7 Requests go to the PlainKey emulator inside this program at %1. Nothing leaves "
                           "this computer; the users and passkeys are made up.")
@@ -357,7 +359,7 @@ QString MainWindow::bannerText() const
     case Destination::Live: {
         QString text = tr("<b>LIVE</b> \u00b7 Requests go to PlainKey at %1 (project %2). Changes affect this project's real users.")
                                .arg(url.toHtmlEscaped(), c.projectId.toHtmlEscaped());
-        if (c.isInsecureRemote())
+        if (where.insecure)
             text += QLatin1Char(' ') + tr("<b>Unencrypted http://</b>: secrets cross the network in clear.");
         return text;
     }
@@ -369,7 +371,8 @@ QString MainWindow::bannerText() const
 
 void MainWindow::updateBanner()
 {
-    const Destination d = destination();
+    const plainkey::Destination where = destinationDetails();
+    const Destination d = where.kind;
     Theme::Tone tone = Theme::Tone::Muted;
     QString title = tr("PlainKey Console");
     const Credentials &c = m_client->credentials();
@@ -383,7 +386,7 @@ void MainWindow::updateBanner()
         title += tr(" \u2014 %1 on %2 (local)").arg(c.projectId, c.baseUrl.authority());
         break;
     case Destination::Live:
-        tone = c.isInsecureRemote() ? Theme::Tone::Error : Theme::Tone::Live;
+        tone = where.insecure ? Theme::Tone::Error : Theme::Tone::Live;
         title += tr(" \u2014 %1 on %2").arg(c.projectId, c.baseUrl.authority());
         break;
     case Destination::NotConnected: break;

@@ -2,6 +2,7 @@
 
 #include "api/credentials.h"
 #include "demo/demosession.h"
+#include "net/destination.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -68,9 +69,11 @@ public:
     LogPanel *logPanel() const;
     UsersPanel *usersPanel() const { return m_users; }
 
-    //! Where requests go now, as the banner says it.
-    enum class Destination { NotConnected, Demo, Local, Live };
+    //! Where requests go now, as the banner says it (core decides: plainkey::Destination).
+    using Destination = plainkey::Destination::Kind;
     Destination destination() const;
+    //! Where requests go now, with the base URL, project and whether it is plain http.
+    plainkey::Destination destinationDetails() const;
     QString bannerText() const;
 
 public slots:
