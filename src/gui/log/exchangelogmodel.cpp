@@ -1,5 +1,6 @@
 #include "log/exchangelogmodel.h"
 
+#include "log/endpoint.h"
 #include "log/exchangelog.h"
 #include "theme/theme.h"
 
@@ -171,18 +172,14 @@ ExchangeLogModel::Endpoint ExchangeLogModel::endpointAt(int row) const
 
 ExchangeLogModel::Endpoint ExchangeLogModel::endpointOf(const QString &pathAndQuery)
 {
-    const QStringView path = QStringView(pathAndQuery).left(pathAndQuery.indexOf(QLatin1Char('?')));
-    if (path.contains(QLatin1String("/emulator/")) || path.endsWith(QLatin1String("/emulator")))
-        return Endpoint::Emulator;
-    if (path.endsWith(QLatin1String("/access-token")))
-        return Endpoint::AccessToken;
-    if (path.contains(QLatin1String("/authentication-token/")))
-        return Endpoint::Verify;
-    // /user/{id}/credentials and /user/credential/begin are passkey operations on a user.
-    if (path.contains(QLatin1String("/credential")))
-        return Endpoint::Passkeys;
-    if (path.contains(QLatin1String("/user")))
-        return Endpoint::Users;
+    switch (plainkey::Endpoint::areaOf(pathAndQuery)) {
+    case plainkey::Endpoint::Area::AccessToken: return Endpoint::AccessToken;
+    case plainkey::Endpoint::Area::Verify: return Endpoint::Verify;
+    case plainkey::Endpoint::Area::Users: return Endpoint::Users;
+    case plainkey::Endpoint::Area::Passkeys: return Endpoint::Passkeys;
+    case plainkey::Endpoint::Area::Emulator: return Endpoint::Emulator;
+    case plainkey::Endpoint::Area::Other: break;
+    }
     return Endpoint::Other;
 }
 
