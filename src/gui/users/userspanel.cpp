@@ -10,7 +10,7 @@
 #include "users/passkeyregistrationdialog.h"
 #include "users/passkeysummary.h"
 #include "users/passkeytablemodel.h"
-#include "users/userlookup.h"
+#include "users/usersession.h"
 #include "users/userops.h"
 #include "users/usersconfirmdialog.h"
 #include "users/usersnamedialog.h"
@@ -35,7 +35,7 @@ constexpr int kErrorTimeoutMs = 12000;
 
 QString lockedTip()
 {
-    return UsersPanel::tr("Locked: this is a production profile. Unlock changes for this session first.");
+    return ChangeGuard::lockedReason();
 }
 
 QString row(const QString &name, const QString &value)
@@ -50,7 +50,9 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
       m_ui(std::make_unique<Ui::UsersPanel>()),
       m_client(client),
       m_model(new PasskeyTableModel(this)),
-      m_proxy(new QSortFilterProxyModel(this))
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_guard(new ChangeGuard(this)),
+      m_session(new UserSession(client, this))
 {
     m_ui->setupUi(this);
     m_proxy->setSourceModel(m_model);
@@ -75,8 +77,28 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
     connect(m_ui->beginButton, &QPushButton::clicked, this, &UsersPanel::beginRegistration);
     connect(m_ui->relabelButton, &QPushButton::clicked, this, &UsersPanel::relabelSelectedPasskey);
     connect(m_ui->deletePasskeyButton, &QPushButton::clicked, this, &UsersPanel::deleteSelectedPasskey);
+    connect(m_guard, &ChangeGuard::changed, this, &UsersPanel::updateLock);
+    connect(m_session, &UserSession::busyChanged, this, [this](bool busy) {
+        if (busy)
+            beginBusy();
+        else
+            endBusy();
+    });
+    connect(m_session, &UserSession::userChanged, this, &UsersPanel::onUserChanged);
+    connect(m_session, &UserSession::userFound, this, [this](const User &user) { showStatus(tr("Showing %1.").arg(userText(user))); });
+    connect(m_session, &UserSession::passkeyFound, this, [this](const Passkey &passkey) {
+        // Its owner next, with this passkey selected once the list is in.
+        m_passkeyToSelect = passkey.id;
+        showStatus(tr("Looking up user ID %1\u2026").arg(passkey.userId));
+    });
+    connect(m_session, &UserSession::lookupFailed, this, &UsersPanel::showError);
+    connect(m_session, &UserSession::passkeysListed, this, &UsersPanel::onPasskeysLoaded);
+    connect(m_session, &UserSession::passkeysFailed, this, [this](const ApiError &error) {
+        m_ui->passkeyCountValue->setText(tr("could not be listed"));
+        showError(error);
+    });
     connect(m_ui->unlockButton, &QPushButton::clicked, this, [this] {
-        if (m_unlocked)
+        if (m_guard->isUnlocked())
             lockChanges();
         else
             requestUnlock();
@@ -110,11 +132,16 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
     connect(m_ui->findKindCombo, &QComboBox::currentIndexChanged, this, &UsersPanel::updateFindPlaceholder);
     updateFindPlaceholder();
 
-    setUser(std::nullopt);
+    onUserChanged();
     updateLock();
 }
 
 UsersPanel::~UsersPanel() = default;
+
+const std::optional<User> &UsersPanel::currentUser() const
+{
+    return m_session->user();
+}
 
 // ---- finding and showing ----------------------------------------------------------------
 
@@ -157,26 +184,8 @@ void UsersPanel::updateFindPlaceholder()
 
 void UsersPanel::findPasskey(const QString &passkeyId)
 {
-    if (m_lookup)
-        m_lookup->cancel();
-    const quint64 serial = ++m_serial;
-    beginBusy();
     showStatus(tr("Looking up passkey %1\u2026").arg(passkeyId));
-    m_client->call<GetPasskey>(this, [this, serial](const Result<Passkey> &result) {
-        endBusy();
-        if (serial != m_serial)
-            return;
-        if (!result) {
-            if (result.error().kind() != ApiError::Kind::Cancelled) {
-                setUser(std::nullopt);
-                showError(result.error());
-            }
-            return;
-        }
-        // Its owner next, with this passkey selected once the list is in.
-        m_passkeyToSelect = result->id;
-        findUser(UserIdentifier::byId(result->userId));
-    }, passkeyId);
+    m_session->findByPasskey(passkeyId);
 }
 
 void UsersPanel::findUser(const UserIdentifier &who)
@@ -185,38 +194,18 @@ void UsersPanel::findUser(const UserIdentifier &who)
         showRefusal(tr("Cannot look the user up: %1.").arg(who.problem()));
         return;
     }
-    if (m_lookup)
-        m_lookup->cancel();
-    const quint64 serial = ++m_serial;
-    beginBusy();
     showStatus(who.isId() ? tr("Looking up user ID %1\u2026").arg(who.value) : tr("Looking up \u201c%1\u201d\u2026").arg(who.value));
-    m_lookup = lookUpUser(*m_client, who, this, [this, serial](const Result<User> &result) {
-        endBusy();
-        if (serial != m_serial)
-            return; // a newer lookup replaced this one
-        if (!result) {
-            if (result.error().kind() != ApiError::Kind::Cancelled) {
-                setUser(std::nullopt);
-                showError(result.error());
-            }
-            return;
-        }
-        setUser(result.value());
-        showStatus(tr("Showing %1.").arg(userText(result.value())));
-        loadPasskeys();
-    });
+    m_session->find(who);
 }
 
 void UsersPanel::refresh()
 {
-    if (m_user)
-        findUser(UserIdentifier::byId(m_user->id));
+    m_session->refresh();
 }
 
-void UsersPanel::setUser(const std::optional<User> &user)
+void UsersPanel::onUserChanged()
 {
-    m_user = user;
-    m_passkeysLoaded = false;
+    const std::optional<User> &user = m_session->user();
     m_model->clear();
     m_ui->userBox->setEnabled(user.has_value());
     if (user) {
@@ -235,43 +224,28 @@ void UsersPanel::setUser(const std::optional<User> &user)
     emit userShown(user ? user->id : QString());
 }
 
-void UsersPanel::loadPasskeys()
+void UsersPanel::onPasskeysLoaded()
 {
-    if (!m_user)
-        return;
-    const quint64 serial = m_serial;
-    const QString userId = m_user->id;
-    beginBusy();
-    m_client->call<ListPasskeys>(this, [this, serial, userId](const Result<QList<Passkey>> &result) {
-        endBusy();
-        if (serial != m_serial || !m_user || m_user->id != userId)
-            return;
-        if (!result) {
-            m_ui->passkeyCountValue->setText(tr("could not be listed"));
-            showError(result.error());
-            return;
-        }
-        m_passkeysLoaded = true;
-        m_model->setPasskeys(result.value());
-        if (!m_passkeyToSelect.isEmpty()) {
-            const QString wanted = std::exchange(m_passkeyToSelect, QString());
-            if (selectPasskey(wanted))
-                showStatus(tr("Showing passkey %1 of %2.").arg(wanted, userText(*m_user)));
-        }
-        // Sizing to contents reads every row: fine for a few hundred, skipped beyond.
-        if (result->size() <= 500)
-            m_ui->passkeysView->resizeColumnsToContents();
-        updatePasskeySummary();
-        updateActions();
-        emit passkeysLoaded(int(result->size()));
-    }, userId);
+    const QList<Passkey> &passkeys = m_session->passkeys();
+    m_model->setPasskeys(passkeys);
+    if (!m_passkeyToSelect.isEmpty()) {
+        const QString wanted = std::exchange(m_passkeyToSelect, QString());
+        if (selectPasskey(wanted) && m_session->user())
+            showStatus(tr("Showing passkey %1 of %2.").arg(wanted, userText(*m_session->user())));
+    }
+    // Sizing to contents reads every row: fine for a few hundred, skipped beyond.
+    if (passkeys.size() <= 500)
+        m_ui->passkeysView->resizeColumnsToContents();
+    updatePasskeySummary();
+    updateActions();
+    emit passkeysLoaded(int(passkeys.size()));
 }
 
 void UsersPanel::updatePasskeySummary()
 {
-    if (!m_user || !m_passkeysLoaded)
+    if (!m_session->user() || !m_session->passkeysLoaded())
         return;
-    const PasskeySummary summary = PasskeySummary::of(m_model->passkeys());
+    const PasskeySummary summary = m_session->summary();
     m_ui->passkeyCountValue->setText(summary.coverage == PasskeySummary::Coverage::None
                                              ? tr("none: this user cannot sign in with a passkey until one is added (Add passkey).")
                                              : summary.text());
@@ -302,7 +276,7 @@ void UsersPanel::updateDetails()
 {
     const Passkey *p = selectedPasskey();
     if (!p) {
-        m_ui->detailsBrowser->setPlainText(m_user ? tr("Select a passkey to see all its fields.") : QString());
+        m_ui->detailsBrowser->setPlainText(m_session->user() ? tr("Select a passkey to see all its fields.") : QString());
         return;
     }
     QString html = QStringLiteral("<table cellspacing=\"2\" cellpadding=\"2\">");
@@ -332,14 +306,12 @@ void UsersPanel::updateDetails()
 
 void UsersPanel::setProductionProfile(bool production)
 {
-    m_production = production;
-    m_unlocked = false;
-    updateLock();
+    m_guard->setProduction(production);
 }
 
 void UsersPanel::requestUnlock()
 {
-    if (!m_production || m_unlocked)
+    if (!m_guard->isProduction() || m_guard->isUnlocked())
         return;
     auto *dialog = new UsersConfirmDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -355,24 +327,22 @@ void UsersPanel::requestUnlock()
 
 void UsersPanel::unlockChanges()
 {
-    if (!m_production)
+    if (!m_guard->isProduction())
         return;
-    m_unlocked = true;
-    updateLock();
+    m_guard->unlock();
     showStatus(tr("Changes to production users are unlocked for this session."));
 }
 
 void UsersPanel::lockChanges()
 {
-    m_unlocked = false;
-    updateLock();
+    m_guard->lock();
     showStatus(tr("Changes are locked again."));
 }
 
 void UsersPanel::updateLock()
 {
-    m_ui->lockBanner->setVisible(m_production);
-    if (m_unlocked) {
+    m_ui->lockBanner->setVisible(m_guard->isProduction());
+    if (m_guard->isUnlocked()) {
         m_ui->lockLabel->setText(tr("<b>Production profile:</b> changes are unlocked for this session. Every change affects real users."));
         m_ui->unlockButton->setText(tr("Lock chan&ges"));
     } else {
@@ -387,16 +357,17 @@ void UsersPanel::updateLock()
 
 bool UsersPanel::refuseIfLocked(const QString &what)
 {
-    if (changesAllowed())
+    const QString refusal = m_guard->refusal(what);
+    if (refusal.isEmpty())
         return false;
-    showRefusal(tr("Refused to %1: this is a production profile and changes are locked. Unlock changes for this session first.").arg(what));
+    showRefusal(refusal);
     return true;
 }
 
 void UsersPanel::updateActions()
 {
     const bool allowed = changesAllowed();
-    const bool hasUser = m_user.has_value();
+    const bool hasUser = m_session->user().has_value();
     const bool hasPasskey = selectedPasskey() != nullptr;
     m_ui->findButton->setEnabled(!m_ui->findEdit->text().trimmed().isEmpty());
     m_ui->refreshButton->setEnabled(hasUser);
@@ -439,12 +410,10 @@ void UsersPanel::createUser()
                 showError(result.error());
                 return;
             }
-            ++m_serial;
-            setUser(result.value());
+            m_session->show(result.value());
             m_ui->findKindCombo->setCurrentIndex(1);
             m_ui->findEdit->setText(result->id);
             showStatus(tr("Created %1.").arg(userText(result.value())));
-            loadPasskeys();
         }, name);
     });
     dialog->open();
@@ -452,12 +421,12 @@ void UsersPanel::createUser()
 
 void UsersPanel::renameUser()
 {
-    if (!m_user || refuseIfLocked(tr("rename the user")))
+    if (!m_session->user() || refuseIfLocked(tr("rename the user")))
         return;
     auto *dialog = new UsersNameDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setForRename(userText(*m_user), m_user->userName);
-    const QString userId = m_user->id;
+    dialog->setForRename(userText(*m_session->user()), m_session->user()->userName);
+    const QString userId = m_session->user()->id;
     connect(dialog, &QDialog::accepted, this, [this, dialog, userId] {
         const std::optional<QString> name = dialog->name();
         if (refuseIfLocked(tr("rename the user")))
@@ -469,10 +438,10 @@ void UsersPanel::renameUser()
                 showError(result.error());
                 return;
             }
-            if (m_user && m_user->id == userId) {
-                m_user = result.value();
-                m_ui->userBox->setTitle(tr("User %1").arg(m_user->displayName()));
-                m_ui->userNameValue->setText(m_user->userName ? *m_user->userName : tr("(none: signs in without a user name)"));
+            if (m_session->updateUser(result.value())) {
+                const User &user = *m_session->user();
+                m_ui->userBox->setTitle(tr("User %1").arg(user.displayName()));
+                m_ui->userNameValue->setText(user.userName ? *user.userName : tr("(none: signs in without a user name)"));
             }
             showStatus(result->userName ? tr("Renamed user ID %1 to \u201c%2\u201d.").arg(result->id, *result->userName)
                                         : tr("Removed the user name of user ID %1.").arg(result->id));
@@ -483,14 +452,14 @@ void UsersPanel::renameUser()
 
 void UsersPanel::deleteUser()
 {
-    if (!m_user || refuseIfLocked(tr("delete the user")))
+    if (!m_session->user() || refuseIfLocked(tr("delete the user")))
         return;
-    const User user = *m_user;
+    const User user = *m_session->user();
     const int count = int(m_model->passkeys().size());
     auto *dialog = new UsersConfirmDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("deleteUserDialog"));
-    const QString passkeys = !m_passkeysLoaded ? tr("all their passkeys") : tr("their %1").arg(countOf(count, tr("passkey"), tr("passkeys")));
+    const QString passkeys = !m_session->passkeysLoaded() ? tr("all their passkeys") : tr("their %1").arg(countOf(count, tr("passkey"), tr("passkeys")));
     dialog->setMessage(tr("Delete user"),
                        tr("<p>Delete <b>%1</b> (user ID %2) and %3?</p><p>They will no longer be able to sign in. "
                           "This cannot be undone.</p>")
@@ -508,10 +477,8 @@ void UsersPanel::deleteUser()
                 showError(result.error());
                 return;
             }
-            if (m_user && m_user->id == user.id) {
-                ++m_serial;
-                setUser(std::nullopt);
-            }
+            if (m_session->user() && m_session->user()->id == user.id)
+                m_session->clear();
             showStatus(tr("Deleted %1 and their passkeys.").arg(userText(user)));
         }, UserIdentifier::byId(user.id));
     });
@@ -525,7 +492,7 @@ void UsersPanel::relabelSelectedPasskey()
         return;
     const Passkey passkey = *selected;
     const QString what = tr("the %1 passkey of %2").arg(AaguidCatalog::instance().describe(passkey.aaguid),
-                                                         m_user ? m_user->displayName() : passkey.userId);
+                                                         m_session->user() ? m_session->user()->displayName() : passkey.userId);
     auto *dialog = new PasskeyLabelDialog(what, passkey.label, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog, passkey] {
@@ -540,6 +507,7 @@ void UsersPanel::relabelSelectedPasskey()
                 return;
             }
             m_model->setLabel(passkey.id, label);
+            m_session->relabelPasskey(passkey.id, label);
             showStatus(label ? tr("Labelled passkey %1 \u201c%2\u201d.").arg(passkey.id, *label)
                              : tr("Removed the label of passkey %1.").arg(passkey.id));
         }, passkey.id, label);
@@ -553,7 +521,7 @@ void UsersPanel::deleteSelectedPasskey()
     if (!selected || refuseIfLocked(tr("delete the passkey")))
         return;
     const Passkey passkey = *selected;
-    const QString owner = m_user ? userText(*m_user) : tr("user ID %1").arg(passkey.userId);
+    const QString owner = m_session->user() ? userText(*m_session->user()) : tr("user ID %1").arg(passkey.userId);
     const bool last = m_model->passkeys().size() == 1;
     auto *dialog = new UsersConfirmDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -578,6 +546,7 @@ void UsersPanel::deleteSelectedPasskey()
                 return;
             }
             m_model->remove(passkey.id);
+            m_session->forgetPasskey(passkey.id);
             updatePasskeySummary();
             updateActions();
             showStatus(tr("Deleted passkey %1 \u201c%2\u201d.").arg(passkey.id, passkey.labelText()));
@@ -588,9 +557,9 @@ void UsersPanel::deleteSelectedPasskey()
 
 void UsersPanel::beginRegistration()
 {
-    if (!m_user || refuseIfLocked(tr("begin adding a passkey")))
+    if (!m_session->user() || refuseIfLocked(tr("begin adding a passkey")))
         return;
-    const User user = *m_user;
+    const User user = *m_session->user();
     beginBusy();
     m_client->call<BeginPasskeyRegistration>(this, [this, user](const Result<PasskeyRegistration> &result) {
         endBusy();

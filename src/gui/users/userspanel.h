@@ -1,9 +1,9 @@
 #pragma once
 
+#include "profile/changeguard.h"
 #include "users/user.h"
 #include "users/useridentifier.h"
 
-#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -20,6 +20,7 @@ class ApiCall;
 class ApiError;
 class PlainKeyClient;
 struct Passkey;
+class UserSession;
 }
 
 namespace plainkey::gui {
@@ -35,14 +36,18 @@ public:
     ~UsersPanel() override;
 
     //! The user on show, if any.
-    const std::optional<User> &currentUser() const { return m_user; }
+    const std::optional<User> &currentUser() const;
     PasskeyTableModel *passkeyModel() const { return m_model; }
     //! The passkey selected in the table, or nullptr.
     const Passkey *selectedPasskey() const;
     //! Selects the passkey with \a id in the table; false when it is not shown.
     bool selectPasskey(const QString &id);
     //! False against a production profile until changes are unlocked for the session.
-    bool changesAllowed() const { return !m_production || m_unlocked; }
+    bool changesAllowed() const { return m_guard->changesAllowed(); }
+    //! The production lock this panel obeys (core decides; the panel shows and asks).
+    ChangeGuard *changeGuard() const { return m_guard; }
+    //! The user on show and their passkeys (core looks up; the panel shows).
+    UserSession *session() const { return m_session; }
     bool isBusy() const { return m_busy > 0; }
 
 public slots:
@@ -85,8 +90,8 @@ signals:
     void busyChanged(bool busy);
 
 private:
-    void setUser(const std::optional<User> &user);
-    void loadPasskeys();
+    void onUserChanged();
+    void onPasskeysLoaded();
     void updateActions();
     void updateLock();
     void updateDetails();
@@ -108,13 +113,9 @@ private:
     PlainKeyClient *m_client;
     PasskeyTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
-    std::optional<User> m_user;
-    QPointer<ApiCall> m_lookup;
-    quint64 m_serial = 0;
     int m_busy = 0;
-    bool m_production = false;
-    bool m_unlocked = false;
-    bool m_passkeysLoaded = false;
+    ChangeGuard *m_guard;
+    UserSession *m_session;
 };
 
 } // namespace plainkey::gui

@@ -313,7 +313,8 @@ void MainWindow::onBrowserSignIn(const DemoSignIn &signIn)
 
 void MainWindow::onConnectionApplied(const Credentials &credentials)
 {
-    m_users->setProductionProfile(!credentials.isLoopback());
+    // Anything but the demo or a server on this computer is production: changes lock.
+    m_users->changeGuard()->setDestination(plainkey::Destination::classify(credentials, m_demo && m_demo->isRunning() ? std::optional<QUrl>(m_demo->credentials().baseUrl) : std::nullopt));
     updateBanner();
     updateDemoControls();
     if (!m_options.useSettings)
