@@ -6,6 +6,7 @@
 #include "net/transport.h"
 #include "users/aaguidcatalog.h"
 #include "users/passkeyops.h"
+#include "users/passkeysummary.h"
 #include "users/userops.h"
 
 #include <QJsonArray>
@@ -23,6 +24,25 @@ QJsonObject passkeyJson(const Passkey &p)
     const auto name = p.authenticatorName();
     o.insert(QStringLiteral("authenticatorName"), name ? QJsonValue(*name) : QJsonValue(QJsonValue::Null));
     return o;
+}
+
+//! The summary the Users tab and the troubleshooter show, for scripts.
+QJsonObject summaryJson(const PasskeySummary &s)
+{
+    QJsonArray anomalies;
+    for (const auto &a : s.counterAnomalies)
+        anomalies.append(QJsonObject{{QStringLiteral("passkeyId"), a.passkeyId},
+                                     {QStringLiteral("counter"), double(a.counter)},
+                                     {QStringLiteral("text"), a.text}});
+    return QJsonObject{{QStringLiteral("coverage"), PasskeySummary::coverageName(s.coverage)},
+                       {QStringLiteral("total"), s.total},
+                       {QStringLiteral("synced"), s.synced},
+                       {QStringLiteral("singleDevice"), s.singleDevice},
+                       {QStringLiteral("unknownType"), s.unknownType},
+                       {QStringLiteral("neverUsed"), s.neverUsed},
+                       {QStringLiteral("lastUsedAt"), s.lastUsed ? QJsonValue(s.lastUsed->isoText()) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("lastUsedPasskeyId"), s.lastUsed ? QJsonValue(s.lastUsedPasskeyId) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("counterAnomalies"), anomalies}};
 }
 
 QString timeText(const PasskeyTime &t, const QDateTime &now)
@@ -108,14 +128,20 @@ int passkeysList(CliApp &app, const QStringList &args)
     const Result<QList<Passkey>> passkeys = app.wait<ListPasskeys>(userId);
     if (!passkeys)
         return app.fail(passkeys.error());
+    const PasskeySummary summary = PasskeySummary::of(passkeys.value());
     if (app.json()) {
         QJsonArray list;
         for (const Passkey &p : passkeys.value())
             list.append(passkeyJson(p));
-        app.printJson(QJsonObject{{QStringLiteral("userId"), userId}, {QStringLiteral("passkeys"), list}});
+        app.printJson(QJsonObject{{QStringLiteral("userId"), userId}, {QStringLiteral("passkeys"), list},
+                                  {QStringLiteral("summary"), summaryJson(summary)}});
         return ExitOk;
     }
-    if (passkeys->isEmpty()) {
+    // Standard output keeps to the table; what cannot be right goes beside it.
+    for (const auto &a : summary.counterAnomalies)
+        app.err() << "Warning: " << CliApp::oneLine(a.text, 0) << '\n';
+    app.err().flush();
+    if (summary.coverage == PasskeySummary::Coverage::None) {
         app.out() << "No passkeys: " << whose << " cannot sign in with a passkey until one is added (passkey begin).\n";
         app.out().flush();
         return ExitOk;

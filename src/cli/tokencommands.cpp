@@ -5,6 +5,7 @@
 #include "api/verifytoken.h"
 #include "token/jwtinspector.h"
 #include "token/tokeninput.h"
+#include "verify/verifyverdict.h"
 
 #include <QEventLoop>
 #include <QJsonObject>
@@ -86,6 +87,9 @@ int verifyCommand(CliApp &app, const QStringList &args)
         return app.fail(result.error());
     const VerifyResult &v = result.value();
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // The same verdict as the console's Verify tab: what it means, when it expires, and what the backend should answer.
+    const VerifyVerdict verdict = VerifyVerdict::fromResult(v, JwtInspection::inspect(input.token, now).expiresAt,
+                                                            app.client().accessToken()->clockSkew(), now);
     if (app.json()) {
         QJsonObject o{{QStringLiteral("valid"), v.valid}};
         if (!v.userId.isEmpty())
@@ -99,6 +103,9 @@ int verifyCommand(CliApp &app, const QStringList &args)
             o.insert(QStringLiteral("explanation"), VerifyResult::explainReason(v.error));
         }
         o.insert(QStringLiteral("payload"), QJsonObject::fromVariantMap(v.payload));
+        o.insert(QStringLiteral("backendStatus"), verdict.backendStatus);
+        o.insert(QStringLiteral("advice"), verdict.advicePlain());
+        o.insert(QStringLiteral("clocksDisagree"), verdict.clocksDisagree);
         app.printJson(o);
         return v.valid ? ExitOk : ExitNotValid;
     }
@@ -110,13 +117,11 @@ int verifyCommand(CliApp &app, const QStringList &args)
             app.out() << ", expires " << v.expiresAt->utc.toString(Qt::ISODate) << " (" << describeRelative(v.expiresAt->utc, now) << ')';
         app.out() << '\n';
     } else {
-        app.out() << "not valid: " << (v.error.isEmpty() ? QStringLiteral("PlainKey gave no reason") : v.error) << '\n'
-                  << "  " << VerifyResult::explainReason(v.error) << '\n';
-        const JwtInspection jwt = JwtInspection::inspect(input.token, now);
-        if (jwt.isJwt && jwt.expiresAt)
-            app.out() << "  Decoded locally (not a verification): exp " << jwt.expiresAt->toString(Qt::ISODate) << " ("
-                      << describeRelative(*jwt.expiresAt, now) << ")\n";
+        app.out() << "not valid: " << (v.error.isEmpty() ? QStringLiteral("PlainKey gave no reason") : v.error) << '\n';
     }
+    // The reason with when it expires (by PlainKey, else by the token's own claim, decoded
+    // locally) and any clock disagreement, then the advice.
+    app.out() << "  " << verdict.reason << '\n' << "  " << verdict.advicePlain() << '\n';
     app.out().flush();
     return v.valid ? ExitOk : ExitNotValid;
 }
