@@ -65,6 +65,16 @@ private slots:
 
 private:
     bool idle(UserSession &s) { return QTest::qWaitFor([&] { return !s.isBusy(); }, 20000); }
+    //! True once the client has the whole answer to a request whose URL ends in \a path.
+    bool answered(const QString &path) const
+    {
+        const ExchangeLog *log = m_client->exchangeLog();
+        for (int i = 0; i < log->size(); ++i) {
+            if (log->at(i).url.endsWith(path) && log->at(i).outcome != Exchange::Outcome::Pending)
+                return true;
+        }
+        return false;
+    }
 
     std::unique_ptr<Emulator> m_emu;
     std::unique_ptr<PlainKeyClient> m_client;
@@ -208,7 +218,10 @@ void tst_UserSession::passkeysOfAReplacedUserAreDropped()
     s.find(UserIdentifier::byId(bob.id));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
     QVERIFY(idle(s));
-    QTest::qWait(400); // time for any late answer of Ada's to arrive, which must be dropped
+    // Ada's passkeys arrive after Bob was shown: the answer must be dropped.
+    const QString adasPasskeys = QStringLiteral("/user/%1/credentials").arg(ada.id);
+    QTRY_VERIFY_WITH_TIMEOUT(answered(adasPasskeys), 20000);
+    QCoreApplication::processEvents();
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(s.user()->id, bob.id);
     QVERIFY(s.passkeys().isEmpty());
