@@ -22,13 +22,11 @@
 #include <QAbstractScrollArea>
 #include <QLabel>
 #include <QLayout>
-#include <QRegion>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStringList>
 #include <QTabBar>
-#include <QTextDocument>
 #include <QTreeView>
 #include <QWidget>
 

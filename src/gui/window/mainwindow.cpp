@@ -465,8 +465,8 @@ void MainWindow::resetLayout()
         addDockWidget(Qt::BottomDockWidgetArea, ui->logDock);
     ui->logDock->show();
     const int height = centralWidget()->height() + ui->logDock->height();
-    // Never below what the log needs, with a line more for its exchange summary, which wraps
-    // (the dock's minimum does not know).
+    // Never below what the log needs, with two lines more for its exchange summary, which
+    // wraps (the dock's minimum counts it as one line).
     const int log = qMax(height * kLogSharePercent / 100, ui->logDock->minimumSizeHint().height() + 2 * fontMetrics().lineSpacing());
     resizeDocks({ui->logDock}, {log}, Qt::Vertical);
 }
