@@ -203,7 +203,7 @@ void tst_MainWindow::startsInDemoAndSaysWhereRequestsGo()
 void tst_MainWindow::scriptedDemoSessionEndsInAScreenshot()
 {
     MainWindow w(demoOptions());
-    w.resize(1200, 760);
+    w.resize(1366, 768); // a laptop screen: the README's screenshot size
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
 

@@ -65,6 +65,10 @@ UsersPanel::UsersPanel(PlainKeyClient *client, QWidget *parent)
     m_ui->passkeysView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 1);
+    // Compact rows, as in the request log: six passkeys in view on a 768 px high laptop. The
+    // details pane keeps a few lines until the person drags it taller.
+    m_ui->passkeysView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_ui->detailsBrowser->setMinimumHeight(2 * fontMetrics().lineSpacing() + 2 * m_ui->detailsBrowser->frameWidth() + 8);
 
     connect(m_ui->findButton, &QPushButton::clicked, this, &UsersPanel::find);
     connect(m_ui->findEdit, &QLineEdit::returnPressed, this, &UsersPanel::find);

@@ -3,6 +3,7 @@
 #include "verify/verifyverdict.h"
 
 #include "api/accesstokenmanager.h"
+#include "layout/scrollwidthkeeper.h"
 #include "theme/theme.h"
 #include "time/timestamp.h"
 #include "token/jwtinspector.h"
@@ -42,9 +43,14 @@ VerifyPanel::VerifyPanel(QWidget *parent)
     headline.setBold(true);
     ui->headlineLabel->setFont(headline);
     ui->claimsTree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // Values whole (IDs, times); their meaning takes the rest and says it all in its tooltip.
+    ui->claimsTree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     ui->claimsTree->header()->setStretchLastSection(true);
-    ui->resultSplitter->setStretchFactor(0, 3);
-    ui->resultSplitter->setStretchFactor(1, 2);
+    // Halves: the decoded claims need about as much width as the result's wrapped sentences.
+    ui->resultSplitter->setStretchFactor(0, 1);
+    ui->resultSplitter->setStretchFactor(1, 1);
+    // The result scrolls down when it must, never sideways: never narrower than its widest word.
+    ScrollWidthKeeper::keep(ui->resultScroll);
     ui->demoControls->setVisible(false);
 
     m_inputTimer->setSingleShot(true);

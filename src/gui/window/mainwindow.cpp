@@ -6,6 +6,7 @@
 #include "connection/connectionpanel.h"
 #include "demo/demosession.h"
 #include "export/harexporter.h"
+#include "layout/scrollwidthkeeper.h"
 #include "log/exchangelog.h"
 #include "log/logpanel.h"
 #include "net/transport.h"
@@ -22,13 +23,13 @@
 #include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSaveFile>
-#include <QScrollBar>
 #include <QSettings>
 #include <QTableWidget>
 #include <QToolButton>
@@ -43,13 +44,18 @@ const QString projectId = QStringLiteral("connection/projectId");
 const QString demo = QStringLiteral("connection/demo");
 const QString geometry = QStringLiteral("window/geometry");
 const QString mainSplitter = QStringLiteral("window/mainSplitter");
-const QString workSplitter = QStringLiteral("window/workSplitter");
+const QString windowState = QStringLiteral("window/state");
 const QString tab = QStringLiteral("window/tab");
 const QString logLayout = QStringLiteral("log/layout");
 const QString verifyLayout = QStringLiteral("verify/layout");
 const QString autoRefresh = QStringLiteral("token/autoRefresh");
 const QString theme = QStringLiteral("view/theme");
 } // namespace keys
+
+//! The request log dock's default share of the height below the banner, in percent.
+constexpr int kLogSharePercent = 26;
+//! Version of the dock layout in QSettings (QMainWindow::saveState); a different one is ignored.
+constexpr int kWindowStateVersion = 1;
 } // namespace
 
 MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
@@ -80,6 +86,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
         m_users->showUser(userId);
     });
     connect(ui->verifyPanel, &VerifyPanel::showExchangeRequested, this, [this](quint64 id) {
+        ui->logDock->show();
         ui->logPanel->showExchange(id);
         ui->logPanel->focusTable();
     });
@@ -88,12 +95,12 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
 
     ui->mainSplitter->setStretchFactor(0, 0);
     ui->mainSplitter->setStretchFactor(1, 1);
-    ui->workSplitter->setStretchFactor(0, 1);
-    ui->workSplitter->setStretchFactor(1, 1);
+    // The request log's own toolbar names it: no title bar over it (room for rows at 640 px).
+    ui->logDock->setTitleBarWidget(new QWidget(ui->logDock));
     setupActions();
     setupStatusBar();
     // The left column scrolls vertically only: never narrower than its panels need.
-    ui->leftScroll->setMinimumWidth(ui->leftWidget->minimumSizeHint().width() + ui->leftScroll->verticalScrollBar()->sizeHint().width());
+    ScrollWidthKeeper::keep(ui->leftScroll);
 
     if (m_options.useSettings)
         restoreSettings();
@@ -199,7 +206,10 @@ void MainWindow::setupActions()
         ui->tabWidget->setCurrentWidget(ui->usersTab);
         m_users->focusFind();
     });
-    connect(ui->actionFocusLog, &QAction::triggered, ui->logPanel, &LogPanel::focusTable);
+    connect(ui->actionFocusLog, &QAction::triggered, this, [this] {
+        ui->logDock->show(); // a hidden log comes back where it was
+        ui->logPanel->focusTable();
+    });
 
     auto *themes = new QActionGroup(this);
     themes->setExclusive(true);
@@ -216,6 +226,12 @@ void MainWindow::setupActions()
         });
     }
     connect(ui->actionResetLayout, &QAction::triggered, this, &MainWindow::resetLayout);
+    // Show or hide the request log; the dock keeps the share the person gave it.
+    QAction *showLog = ui->logDock->toggleViewAction();
+    showLog->setObjectName(QStringLiteral("actionShowLog"));
+    showLog->setText(tr("Show the request lo&g"));
+    showLog->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    ui->menuView->insertAction(ui->actionResetLayout, showLog);
     connect(ui->actionShortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
     connect(ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
 }
@@ -440,11 +456,23 @@ void MainWindow::exportHar()
 
 void MainWindow::resetLayout()
 {
+    // The connection column takes what its panels need, up to a quarter of the window: the
+    // tabs keep the rest (at 1024 px they would otherwise lose a third).
     const int width = ui->mainSplitter->width();
-    const int left = qMax(ui->leftScroll->minimumWidth(), 330);
+    const int left = qMax(ui->leftScroll->minimumWidth(), qMin(330, width / 4));
     ui->mainSplitter->setSizes({left, qMax(1, width - left)});
-    const int height = ui->workSplitter->height();
-    ui->workSplitter->setSizes({height * 47 / 100, height - height * 47 / 100});
+    // The request log docked below, a quarter of the height: a handful of rows and the
+    // selected exchange, while the tabs keep what they need to show without scrolling.
+    if (ui->logDock->isFloating())
+        ui->logDock->setFloating(false);
+    if (dockWidgetArea(ui->logDock) != Qt::BottomDockWidgetArea)
+        addDockWidget(Qt::BottomDockWidgetArea, ui->logDock);
+    ui->logDock->show();
+    const int height = centralWidget()->height() + ui->logDock->height();
+    // Never below what the log needs, with two lines more for its exchange summary, which
+    // wraps (the dock's minimum counts it as one line).
+    const int log = qMax(height * kLogSharePercent / 100, ui->logDock->minimumSizeHint().height() + 2 * fontMetrics().lineSpacing());
+    resizeDocks({ui->logDock}, {log}, Qt::Vertical);
 }
 
 void MainWindow::restoreSettings()
@@ -461,9 +489,9 @@ void MainWindow::restoreSettings()
     const QByteArray geometry = s.value(keys::geometry).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    if (s.contains(keys::mainSplitter) && s.contains(keys::workSplitter)) {
+    if (s.contains(keys::mainSplitter) && s.contains(keys::windowState)) {
         m_splittersRestored = ui->mainSplitter->restoreState(s.value(keys::mainSplitter).toByteArray())
-                && ui->workSplitter->restoreState(s.value(keys::workSplitter).toByteArray());
+                && restoreState(s.value(keys::windowState).toByteArray(), kWindowStateVersion);
     }
     ui->tabWidget->setCurrentIndex(qBound(0, s.value(keys::tab, 0).toInt(), ui->tabWidget->count() - 1));
     ui->logPanel->restoreLayout(s.value(keys::logLayout).toByteArray());
@@ -478,7 +506,7 @@ void MainWindow::saveSettings() const
     QSettings s;
     s.setValue(keys::geometry, saveGeometry());
     s.setValue(keys::mainSplitter, ui->mainSplitter->saveState());
-    s.setValue(keys::workSplitter, ui->workSplitter->saveState());
+    s.setValue(keys::windowState, saveState(kWindowStateVersion));
     s.setValue(keys::tab, ui->tabWidget->currentIndex());
     s.setValue(keys::logLayout, ui->logPanel->saveLayout());
     s.setValue(keys::verifyLayout, ui->verifyPanel->saveLayout());

@@ -1,0 +1,38 @@
+#include "layout/scrollwidthkeeper.h"
+
+#include <QEvent>
+#include <QScrollArea>
+#include <QScrollBar>
+
+namespace plainkey::gui {
+
+void ScrollWidthKeeper::keep(QScrollArea *area)
+{
+    Q_ASSERT(area->widget());
+    auto *keeper = new ScrollWidthKeeper(area);
+    area->widget()->installEventFilter(keeper);
+    keeper->update();
+}
+
+ScrollWidthKeeper::ScrollWidthKeeper(QScrollArea *area) : QObject(area), m_area(area) {}
+
+bool ScrollWidthKeeper::eventFilter(QObject *watched, QEvent *event)
+{
+    // The content's layout asks again after any change of text, font or visibility inside it.
+    if (watched == m_area->widget() && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show))
+        update();
+    return QObject::eventFilter(watched, event);
+}
+
+void ScrollWidthKeeper::update()
+{
+    const QWidget *content = m_area->widget();
+    if (!content)
+        return;
+    // Room for the vertical scroll bar too, so that its appearing does not push the content wider.
+    const int width = content->minimumSizeHint().width() + m_area->verticalScrollBar()->sizeHint().width() + 2 * m_area->frameWidth();
+    if (m_area->minimumWidth() != width)
+        m_area->setMinimumWidth(width);
+}
+
+} // namespace plainkey::gui
