@@ -29,6 +29,7 @@ namespace plainkey::gui {
 class AccessTokenPanel;
 class ConnectionPanel;
 class LogPanel;
+class TroubleshooterPanel;
 class UsersPanel;
 class VerifyPanel;
 struct DemoSignIn;
@@ -67,6 +68,7 @@ public:
     VerifyPanel *verifyPanel() const;
     LogPanel *logPanel() const;
     UsersPanel *usersPanel() const { return m_users; }
+    TroubleshooterPanel *troubleshooterPanel() const { return m_troubleshooter; }
 
     //! Where requests go now, as the banner says it.
     enum class Destination { NotConnected, Demo, Local, Live };
@@ -106,6 +108,7 @@ private:
     PlainKeyClient *m_client;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
+    TroubleshooterPanel *m_troubleshooter = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_busyLabel = nullptr;
     QToolButton *m_cancelButton = nullptr;
