@@ -215,6 +215,7 @@ private slots:
     void serverClockIsOff();
     void plainKeyDown();
     void plainKeyAnswers5xx();
+    void baseUrlPathLeadsElsewhere();
     void verifyRateLimitedCouldNotCheck();
     void alreadyUsedToken();
     void opaqueToken();
@@ -498,6 +499,21 @@ void tst_Diagnosis::plainKeyAnswers5xx()
     QVERIFY(run.get(QStringLiteral("reachability"))->title.contains(QLatin1String("503")));
     QCOMPARE(run.summary.verdict, Verdict::CouldNotCheck);
     QVERIFY2(run.summary.title.contains(QLatin1String("answered HTTP 503")), qPrintable(run.summary.title));
+}
+
+void tst_Diagnosis::baseUrlPathLeadsElsewhere()
+{
+    const QString id = signUp(*m_emu, QStringLiteral("ada@example.com"));
+    Credentials c = emulatorCredentials(*m_emu);
+    c.baseUrl = m_emu->baseUrl().resolved(QUrl(QStringLiteral("/api/v2")));
+    m_client->setCredentials(c);
+    const Run run = diagnose(*m_client, {id, false, QString()});
+    CHECK_INVARIANTS(run, *m_client, {});
+    QCOMPARE(run.outcome, Outcome::CouldNotCheck);
+    COMPARE_VERDICT(run, "credentials", Verdict::CouldNotCheck);
+    COMPARE_VERDICT(run, "reachability", Verdict::Warning);
+    QVERIFY(run.get(QStringLiteral("reachability"))->action.contains(QLatin1String("base URL")));
+    QVERIFY2(run.summary.title.contains(QLatin1String("answered HTTP 404")), qPrintable(run.summary.title));
 }
 
 void tst_Diagnosis::verifyRateLimitedCouldNotCheck()

@@ -101,24 +101,6 @@ Reason classify(const QString &error)
     return Reason::Other;
 }
 
-bool isOffline(const ApiError &error)
-{
-    switch (error.kind()) {
-    case ApiError::Kind::Network:
-    case ApiError::Kind::Tls:
-    case ApiError::Kind::Timeout:
-    case ApiError::Kind::RedirectRefused:
-    case ApiError::Kind::TooLarge:
-    case ApiError::Kind::InvalidResponse:
-    case ApiError::Kind::RateLimited:
-        return true;
-    case ApiError::Kind::HttpStatus:
-        return error.httpStatus() >= 500 || error.httpStatus() == 0;
-    default:
-        return false;
-    }
-}
-
 //! What PlainKey did instead of answering, as the end of a sentence whose subject is PlainKey:
 //! "could not be reached (the connection was refused)", "answered HTTP 503 (…)".
 QString whatPlainKeyDid(const ApiError &e)
@@ -428,7 +410,14 @@ void Diagnosis::checkCredentials()
 
         // Reachability: any HTTP answer means PlainKey is there, even when it refused.
         const bool answered = exchange && exchange->status > 0;
-        if (answered && exchange->status < 500) {
+        if (answered && (exchange->status == 404 || exchange->status == 405)) {
+            // Something answers there, but not PlainKey's Server API: the base URL's path is wrong.
+            reach.verdict = Verdict::Warning;
+            reach.title = QStringLiteral("Something at %1 answered HTTP %2 to the access-token request: the base URL does not lead to PlainKey's Server API")
+                                  .arg(facts.host).arg(exchange->status);
+            reach.detail = error ? error.summary() : QString();
+            reach.action = QStringLiteral("Check the base URL in the connection settings: PlainKey's Server API is https://api.plainkey.io/server.");
+        } else if (answered && exchange->status < 500) {
             reach.verdict = Verdict::Pass;
             reach.title = QStringLiteral("PlainKey at %1 answered in %2 ms").arg(facts.host).arg(qMax<qint64>(0, exchange->durationMs));
             reach.detail = QStringLiteral("HTTP %1 to the access-token request.").arg(exchange->status);
@@ -631,7 +620,7 @@ void Diagnosis::verifyToken()
     begin(kVerify, QStringLiteral("Verifying the token with PlainKey…"));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->verifyToken(facts.token, this, [this, generation, call](const Result<VerifyResult> &result) {
+    m_call = *call = m_client->verifyToken(facts.token, this, [this, generation, call](const Result<VerifyResult> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -648,8 +637,10 @@ void Diagnosis::verifyToken()
         f.exchangeIds = ids;
         if (!result) {
             const ApiError &e = result.error();
-            if (isOffline(e) || e.kind() == ApiError::Kind::Unauthorized || e.kind() == ApiError::Kind::CredentialsRejected
-                || e.kind() == ApiError::Kind::Cancelled) {
+            // Only 400 and 422 say something about the token itself (PlainKey could not read it);
+            // anything else (404, 403, 5xx, 429, no answer) is about reaching verify at all.
+            const bool aboutTheToken = e.kind() == ApiError::Kind::HttpStatus && (e.httpStatus() == 400 || e.httpStatus() == 422);
+            if (!aboutTheToken) {
                 add(callFailed(kVerify, QStringLiteral("the token"), e, ids));
             } else {
                 // A 4xx other than valid:false: PlainKey refused the request itself (400: the
@@ -743,7 +734,7 @@ void Diagnosis::checkUser()
     begin(kUser, QStringLiteral("Looking up user %1…").arg(facts.userAsked));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = lookUpUser(*m_client, who, this, [this, generation, call, who](const Result<User> &result) {
+    m_call = *call = lookUpUser(*m_client, who, this, [this, generation, call, who](const Result<User> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -817,7 +808,7 @@ void Diagnosis::checkPasskeys()
     begin(kPasskeys, QStringLiteral("Listing the passkeys of %1…").arg(facts.userLabel));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->call<ListPasskeys>(this, [this, generation, call](const Result<QList<Passkey>> &result) {
+    m_call = *call = m_client->call<ListPasskeys>(this, [this, generation, call](const Result<QList<Passkey>> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -909,7 +900,7 @@ void Diagnosis::checkTokenPasskey()
     begin(kTokenPasskey, QStringLiteral("Looking up the token's passkey %1…").arg(facts.credentialId));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->call<GetPasskey>(this, [this, generation, call](const Result<Passkey> &result) {
+    m_call = *call = m_client->call<GetPasskey>(this, [this, generation, call](const Result<Passkey> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
