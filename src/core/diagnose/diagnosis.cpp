@@ -101,22 +101,28 @@ Reason classify(const QString &error)
     return Reason::Other;
 }
 
-bool isOffline(const ApiError &error)
+//! What PlainKey did instead of answering, as the end of a sentence whose subject is PlainKey:
+//! "could not be reached (the connection was refused)", "answered HTTP 503 (…)".
+QString whatPlainKeyDid(const ApiError &e)
 {
-    switch (error.kind()) {
+    const QString said = e.serverMessage().isEmpty() ? QString() : QStringLiteral(" (“%1”)").arg(e.serverMessage());
+    switch (e.kind()) {
     case ApiError::Kind::Network:
-    case ApiError::Kind::Tls:
-    case ApiError::Kind::Timeout:
-    case ApiError::Kind::RedirectRefused:
-    case ApiError::Kind::TooLarge:
-    case ApiError::Kind::InvalidResponse:
-    case ApiError::Kind::RateLimited:
-        return true;
-    case ApiError::Kind::HttpStatus:
-        return error.httpStatus() >= 500 || error.httpStatus() == 0;
-    default:
-        return false;
+        return e.detail().isEmpty() ? QStringLiteral("could not be reached") : QStringLiteral("could not be reached: %1").arg(e.detail());
+    case ApiError::Kind::Timeout: return QStringLiteral("did not answer in time");
+    case ApiError::Kind::Tls: return QStringLiteral("could not be reached over a secure connection (%1)").arg(e.detail());
+    case ApiError::Kind::RateLimited: return QStringLiteral("is limiting the request rate (HTTP 429)");
+    case ApiError::Kind::HttpStatus: return QStringLiteral("answered HTTP %1%2").arg(e.httpStatus()).arg(said);
+    case ApiError::Kind::InvalidResponse: return QStringLiteral("sent an answer that is not what its API promises (%1)").arg(e.detail());
+    case ApiError::Kind::TooLarge: return QStringLiteral("sent an answer over the size limit");
+    case ApiError::Kind::RedirectRefused: return QStringLiteral("redirected the request to another host, which is not followed");
+    case ApiError::Kind::Unauthorized: return QStringLiteral("refused the project's access token (HTTP 401)%1").arg(said);
+    case ApiError::Kind::CredentialsRejected: return QStringLiteral("refused the project's client ID or secret%1").arg(said);
+    case ApiError::Kind::Cancelled: return QStringLiteral("was not asked: the check was cancelled");
+    case ApiError::Kind::InvalidInput:
+    case ApiError::Kind::None: break;
     }
+    return QStringLiteral("did not answer as expected (%1)").arg(e.summary());
 }
 
 } // namespace
@@ -126,7 +132,10 @@ struct Diagnosis::Facts
     // credentials and reachability
     bool connected = false;          //!< PlainKey answered the access-token request with a token
     bool credentialsRefused = false;
-    QString offlineReason;           //!< why PlainKey could not be used, when it could not
+    QString offlineReason;           //!< why PlainKey could not be used, when it could not (ApiError::summary)
+    QString offlineShort;            //!< the same as the end of a sentence about PlainKey
+    QString uncheckedSubject;        //!< the first check PlainKey did not answer, after it did answer the first
+    QString uncheckedReason;
     QString host;
     std::optional<qint64> skewSeconds;
 
@@ -318,12 +327,16 @@ Finding Diagnosis::notCheckedOffline(const QString &id, const QString &what) con
     return f;
 }
 
-Finding Diagnosis::callFailed(const QString &id, const QString &what, const ApiError &error, const QList<quint64> &ids) const
+Finding Diagnosis::callFailed(const QString &id, const QString &what, const ApiError &error, const QList<quint64> &ids)
 {
+    if (m_facts->uncheckedSubject.isEmpty()) {
+        m_facts->uncheckedSubject = what;
+        m_facts->uncheckedReason = whatPlainKeyDid(error);
+    }
     Finding f;
     f.id = id;
     f.verdict = Verdict::CouldNotCheck;
-    f.title = QStringLiteral("Could not check %1").arg(what);
+    f.title = QStringLiteral("Could not check %1: PlainKey %2").arg(what, whatPlainKeyDid(error));
     f.detail = error.summary();
     f.action = error.hint();
     f.exchangeIds = ids;
@@ -388,6 +401,7 @@ void Diagnosis::checkCredentials()
             cred.action = QStringLiteral("Check the project ID and client secret in the connection settings (the secret may have been rotated), then run the checks again.");
         } else {
             facts.offlineReason = error.summary();
+            facts.offlineShort = whatPlainKeyDid(error);
             cred.verdict = Verdict::CouldNotCheck;
             cred.title = QStringLiteral("Could not check the credentials: PlainKey did not give an access token");
             cred.detail = error.summary();
@@ -396,12 +410,20 @@ void Diagnosis::checkCredentials()
 
         // Reachability: any HTTP answer means PlainKey is there, even when it refused.
         const bool answered = exchange && exchange->status > 0;
-        if (answered && exchange->status < 500) {
+        if (answered && (exchange->status == 404 || exchange->status == 405)) {
+            // Something answers there, but not PlainKey's Server API: the base URL's path is wrong.
+            reach.verdict = Verdict::Warning;
+            reach.title = QStringLiteral("Something at %1 answered HTTP %2 to the access-token request: the base URL does not lead to PlainKey's Server API")
+                                  .arg(facts.host).arg(exchange->status);
+            reach.detail = error ? error.summary() : QString();
+            reach.action = QStringLiteral("Check the base URL in the connection settings: PlainKey's Server API is https://api.plainkey.io/server.");
+        } else if (answered && exchange->status < 500) {
             reach.verdict = Verdict::Pass;
             reach.title = QStringLiteral("PlainKey at %1 answered in %2 ms").arg(facts.host).arg(qMax<qint64>(0, exchange->durationMs));
             reach.detail = QStringLiteral("HTTP %1 to the access-token request.").arg(exchange->status);
         } else if (answered) {
             facts.offlineReason = error ? error.summary() : QStringLiteral("HTTP %1").arg(exchange->status);
+            facts.offlineShort = error ? whatPlainKeyDid(error) : QStringLiteral("answered HTTP %1").arg(exchange->status);
             reach.verdict = Verdict::CouldNotCheck;
             reach.title = QStringLiteral("PlainKey at %1 answered with a server error (HTTP %2)").arg(facts.host).arg(exchange->status);
             reach.detail = error ? error.summary() : QString();
@@ -598,7 +620,7 @@ void Diagnosis::verifyToken()
     begin(kVerify, QStringLiteral("Verifying the token with PlainKey…"));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->verifyToken(facts.token, this, [this, generation, call](const Result<VerifyResult> &result) {
+    m_call = *call = m_client->verifyToken(facts.token, this, [this, generation, call](const Result<VerifyResult> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -615,9 +637,11 @@ void Diagnosis::verifyToken()
         f.exchangeIds = ids;
         if (!result) {
             const ApiError &e = result.error();
-            if (isOffline(e) || e.kind() == ApiError::Kind::Unauthorized || e.kind() == ApiError::Kind::CredentialsRejected
-                || e.kind() == ApiError::Kind::Cancelled) {
-                add(callFailed(kVerify, QStringLiteral("the token with PlainKey"), e, ids));
+            // Only 400 and 422 say something about the token itself (PlainKey could not read it);
+            // anything else (404, 403, 5xx, 429, no answer) is about reaching verify at all.
+            const bool aboutTheToken = e.kind() == ApiError::Kind::HttpStatus && (e.httpStatus() == 400 || e.httpStatus() == 422);
+            if (!aboutTheToken) {
+                add(callFailed(kVerify, QStringLiteral("the token"), e, ids));
             } else {
                 // A 4xx other than valid:false: PlainKey refused the request itself (400: the
                 // token is not one it can read at all).
@@ -710,7 +734,7 @@ void Diagnosis::checkUser()
     begin(kUser, QStringLiteral("Looking up user %1…").arg(facts.userAsked));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = lookUpUser(*m_client, who, this, [this, generation, call, who](const Result<User> &result) {
+    m_call = *call = lookUpUser(*m_client, who, this, [this, generation, call, who](const Result<User> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -784,7 +808,7 @@ void Diagnosis::checkPasskeys()
     begin(kPasskeys, QStringLiteral("Listing the passkeys of %1…").arg(facts.userLabel));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->call<ListPasskeys>(this, [this, generation, call](const Result<QList<Passkey>> &result) {
+    m_call = *call = m_client->call<ListPasskeys>(this, [this, generation, call](const Result<QList<Passkey>> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -833,12 +857,12 @@ void Diagnosis::checkPasskeys()
             if (!isSynced && p.counter && *p.counter == 0 && p.lastUsedAt.isSet())
                 anomalies.append(QStringLiteral("%1 is a single-device passkey that has been used but whose counter is still 0: its authenticator does not count signatures, so a cloned copy could not be detected").arg(p.displayName()));
         }
-        const QString lastUse = lastUsed ? QStringLiteral("last used %1 (%2)").arg(lastUsed->lastUsedAt.relativeText(now), lastUsed->displayName())
+        const QString lastUse = lastUsed ? QStringLiteral("last used %1 with %2").arg(lastUsed->lastUsedAt.relativeText(now), lastUsed->displayName())
                                          : QStringLiteral("none ever used");
         f.detail = lines.join(QStringLiteral("; ")) + QLatin1Char('.');
         if (!anomalies.isEmpty()) {
             f.verdict = Verdict::Warning;
-            f.title = QStringLiteral("%1 has %2 (%3), with a counter or time anomaly").arg(facts.userLabel, plural(keys.size(), "passkey", "passkeys"), lastUse);
+            f.title = QStringLiteral("%1 has %2, %3, and one shows a counter or time anomaly").arg(facts.userLabel, plural(keys.size(), "passkey", "passkeys"), lastUse);
             f.detail += QLatin1Char(' ') + anomalies.join(QStringLiteral("; ")) + QLatin1Char('.');
             f.action = QStringLiteral("A counter that goes backwards or times that disagree can mean a cloned authenticator: ask the customer which devices they use, and remove passkeys they do not recognise.");
         } else if (synced == 0) {
@@ -876,7 +900,7 @@ void Diagnosis::checkTokenPasskey()
     begin(kTokenPasskey, QStringLiteral("Looking up the token's passkey %1…").arg(facts.credentialId));
     const quint64 generation = m_generation;
     auto call = std::make_shared<QPointer<ApiCall>>();
-    *call = m_client->call<GetPasskey>(this, [this, generation, call](const Result<Passkey> &result) {
+    m_call = *call = m_client->call<GetPasskey>(this, [this, generation, call](const Result<Passkey> &result) {
         if (generation != m_generation || !m_running)
             return;
         Facts &facts = *m_facts;
@@ -934,12 +958,12 @@ void Diagnosis::summarize()
         m_outcome = Outcome::CredentialsRefused;
         use(kCredentials);
         s.verdict = Verdict::CouldNotCheck;
-        s.title = QStringLiteral("Could not check: PlainKey refused this console's credentials for project %1, so the fault is in the connection settings, not yet known for the customer.").arg(project);
+        s.title = QStringLiteral("Nothing could be checked because PlainKey refused this console's client ID or secret for project %1: fix the connection settings and run the checks again.").arg(project);
     } else if (!facts.connected) {
         m_outcome = Outcome::CouldNotCheck;
         use(kReachability);
         s.verdict = Verdict::CouldNotCheck;
-        s.title = QStringLiteral("Could not check: PlainKey at %1 could not be used (%2).").arg(facts.host, facts.offlineReason);
+        s.title = QStringLiteral("Nothing could be checked because PlainKey at %1 %2.").arg(facts.host, facts.offlineShort);
         if (const Finding *t = findingById(kTokenTimes); t && t->verdict == Verdict::Fail)
             s.detail = QStringLiteral("Read locally, without PlainKey: %1.").arg(t->title);
     } else {
@@ -955,7 +979,7 @@ void Diagnosis::summarize()
 
         if (failed(shape) && !facts.tokenUsable) {
             decisive = shape;
-            s.title = QStringLiteral("What was pasted is not an authentication token: %1").arg(shape->detail);
+            s.title = QStringLiteral("What was pasted is not an authentication token: ask for the token itself, copied whole as plain text.");
         } else if (failed(verify) && facts.verified) {
             decisive = verify;
             switch (facts.reason) {
@@ -1028,7 +1052,10 @@ void Diagnosis::summarize()
                 m_outcome = Outcome::CouldNotCheck;
                 decisive = unchecked;
                 s.verdict = Verdict::CouldNotCheck;
-                s.title = QStringLiteral("Could not finish the checks: %1 (%2).").arg(unchecked->title, unchecked->detail);
+                s.title = facts.uncheckedSubject.isEmpty()
+                        ? QStringLiteral("Could not finish the checks: %1.").arg(unchecked->title)
+                        : QStringLiteral("Nothing wrong found so far, but %1 could not be checked: PlainKey %2.")
+                                  .arg(facts.uncheckedSubject, facts.uncheckedReason);
             } else {
                 m_outcome = Outcome::Healthy;
                 QStringList good;

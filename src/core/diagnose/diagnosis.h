@@ -90,8 +90,9 @@ private:
     void add(Finding finding);
     //! A finding for a check that needs PlainKey after PlainKey could not be used.
     Finding notCheckedOffline(const QString &id, const QString &what) const;
-    //! The verdict and texts for a failed call that is not an answer about the subject itself.
-    Finding callFailed(const QString &id, const QString &what, const ApiError &error, const QList<quint64> &ids) const;
+    //! The finding for a call PlainKey did not answer (down, 5xx, 429, refused token): not an
+    //! answer about \a what itself. Remembers the first one for the summary.
+    Finding callFailed(const QString &id, const QString &what, const ApiError &error, const QList<quint64> &ids);
     QString redacted(const QString &text) const;
     //! The current time on PlainKey's clock (this computer's, corrected by the measured skew).
     QDateTime serverNow() const;
