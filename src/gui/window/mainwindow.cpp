@@ -559,6 +559,7 @@ void MainWindow::showShortcuts()
         }
         rows.append({tr("Enter (in a connection field)"), tr("Connect")});
         rows.append({tr("Enter (in the token field)"), tr("Verify the token")});
+        rows.append({tr("Enter (in a Troubleshooter field)"), tr("Run the checks")});
         rows.append({tr("Alt + underlined letter"), tr("The button or field with that letter")});
         table->setRowCount(int(rows.size()));
         for (int i = 0; i < rows.size(); ++i) {
