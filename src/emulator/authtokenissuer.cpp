@@ -15,7 +15,7 @@ AuthTokenIssuer::AuthTokenIssuer(const EmulatorConfig &config, EmulatorStore &st
 
 QJsonObject AuthTokenIssuer::mint(const QString &userId, const QString &credentialId, std::chrono::seconds ttl)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_store.clock().now();
     StoredAuthToken record{userId, credentialId, now, now.addSecs(ttl.count()), false};
     QByteArray token;
     if (m_config.tokenFormat == EmulatorConfig::TokenFormat::Jwt) {

@@ -152,7 +152,7 @@ EmuResponse BrowserApi::openApi(const RouteCall &)
 
 void BrowserApi::purgeExpired()
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_store.clock().now();
     m_pendingSignUps.removeIf([&](const auto &it) { return it.value().expiresAt <= now; });
 }
 
@@ -246,7 +246,7 @@ const StoredUser *BrowserApi::tokenUser(const QJsonObject &body, QString *creden
         *fail = error(401, QStringLiteral("The authentication token is not one this project issued; sign in again."));
         return nullptr;
     }
-    if (record->expiresAt <= QDateTime::currentDateTimeUtc()) {
+    if (record->expiresAt <= m_store.clock().now()) {
         *fail = error(401, QStringLiteral("The authentication token has expired; sign in again."));
         return nullptr;
     }
@@ -276,7 +276,7 @@ EmuResponse BrowserApi::registerBegin(const RouteCall &call)
     // The user is created only when complete verifies the passkey: a sign-up that fails or
     // is abandoned leaves nothing behind, and its name stays free. Begin only reserves the ID.
     const QString userId = EmulatorStore::newId("usr");
-    m_pendingSignUps.insert(userId, PendingSignUp{userName, QDateTime::currentDateTimeUtc().addSecs(m_config.ceremonyTtl.count())});
+    m_pendingSignUps.insert(userId, PendingSignUp{userName, m_store.clock().now().addSecs(m_config.ceremonyTtl.count())});
     const QJsonObject options = creationOptions(userId, userId.toUtf8(), userName.value_or(userId), !userName.has_value());
     return json(200, QJsonObject{{QStringLiteral("userId"), userId}, {QStringLiteral("options"), options}});
 }
@@ -304,7 +304,7 @@ EmuResponse BrowserApi::registerComplete(const RouteCall &call)
         qCInfo(lcBrowserApi).noquote() << "sign-up refused:" << verified.error().message;
         return refusal(verified.error());
     }
-    StoredUser user{userId, pending.userName, QDateTime::currentDateTimeUtc(), userId.toUtf8()};
+    StoredUser user{userId, pending.userName, m_store.clock().now(), userId.toUtf8()};
     QString why;
     if (!m_store.insertUser(user, &why)) // someone else took the name since begin
         return error(400, why + QStringLiteral("; pick another name."));
@@ -381,7 +381,7 @@ EmuResponse BrowserApi::authenticateComplete(const RouteCall &call)
     p.signCount = verified->newCounter;
     p.counter = verified->newCounter;
     p.backedUp = verified->credentialBackedUp;
-    p.lastUsedAt = QDateTime::currentDateTimeUtc();
+    p.lastUsedAt = m_store.clock().now();
     m_store.updatePasskey(p);
     return json(200, QJsonObject{{QStringLiteral("authenticationToken"), issueToken(*user, p.id, QStringLiteral("sign-in"))}});
 }
@@ -444,7 +444,7 @@ EmuResponse BrowserApi::relabel(const RouteCall &call)
         return error(400, why);
     StoredPasskey changed = *p;
     changed.label = label;
-    changed.updatedAt = QDateTime::currentDateTimeUtc();
+    changed.updatedAt = m_store.clock().now();
     m_store.updatePasskey(changed);
     return json(200, QJsonObject{{QStringLiteral("success"), true}});
 }

@@ -5,6 +5,7 @@
 #include "emulator/answers.h"
 #include "emulator/authtokenissuer.h"
 #include "emulator/emulator.h"
+#include "emulator/emulatorclock.h"
 #include "emulator/hostpolicy.h"
 #include "emulator/projectdocument.h"
 
@@ -123,7 +124,7 @@ EmuResponse ControlApi::signUp(const RouteCall &call)
     p.backedUp = true;
     p.transports = QStringList{QStringLiteral("internal"), QStringLiteral("hybrid")};
     p.counter = 0;
-    p.lastUsedAt = QDateTime::currentDateTimeUtc();
+    p.lastUsedAt = store.clock().now();
     p = store.addPasskey(p);
     QJsonObject answer{{QStringLiteral("userId"), user->id},
                        {QStringLiteral("passkey"), EmulatorStore::toJson(p)},
@@ -167,7 +168,7 @@ EmuResponse ControlApi::signIn(const RouteCall &call)
         }
     }
     StoredPasskey used = *store.passkey(chosen);
-    used.lastUsedAt = QDateTime::currentDateTimeUtc();
+    used.lastUsedAt = store.clock().now();
     if (used.counter)
         *used.counter += 1;
     store.updatePasskey(used);
@@ -184,7 +185,8 @@ EmuResponse ControlApi::faults(const RouteCall &)
                                  {QStringLiteral("retryAfterSeconds"), fault.retryAfterSeconds},
                                  {QStringLiteral("remaining"), fault.remaining},
                                  {QStringLiteral("pathPrefix"), fault.pathPrefix},
-                                 {QStringLiteral("latencyMs"), qint64(m_emulator.latency().count())}});
+                                 {QStringLiteral("latencyMs"), qint64(m_emulator.latency().count())},
+                                 {QStringLiteral("clockSkewSeconds"), double(m_emulator.clockSkew().count())}});
 }
 
 EmuResponse ControlApi::putFaults(const RouteCall &call)
@@ -220,7 +222,15 @@ EmuResponse ControlApi::putFaults(const RouteCall &call)
     int latencyMs = int(m_emulator.latency().count());
     if (!integer("latencyMs", 0, 600000, &latencyMs))
         return error(400, QStringLiteral("latencyMs must be a whole number from 0 to 600000"));
+    // Like latency, the skew is kept until given again: a new mode does not reset the clock.
+    const QJsonValue skew = body.value(QLatin1String("clockSkewSeconds"));
+    const double maxSkew = double(EmulatorClock::kMaxSkew.count());
+    if (!skew.isUndefined()
+        && (!skew.isDouble() || skew.toDouble() != std::floor(skew.toDouble()) || std::fabs(skew.toDouble()) > maxSkew))
+        return error(400, QStringLiteral("clockSkewSeconds must be a whole number of seconds from -%1 to %1 (ten years)").arg(qint64(maxSkew)));
     m_emulator.setLatency(std::chrono::milliseconds(latencyMs));
+    if (skew.isDouble())
+        m_emulator.setClockSkew(std::chrono::seconds(qint64(skew.toDouble())));
     m_emulator.setFault(f);
     return faults(call);
 }

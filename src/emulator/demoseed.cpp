@@ -7,7 +7,7 @@ namespace plainkey::emulator {
 
 void seedDemoData(EmulatorStore &store)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = store.clock().now();
     struct Seed
     {
         const char *userName;

@@ -26,7 +26,7 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
     : QObject(parent),
       m_config(std::move(config)),
       m_signer(m_config.clientSecret.toUtf8()),
-      m_faults(new FaultInjector(this)),
+      m_faults(new FaultInjector(m_store.clock(), this)),
       m_tokens(std::make_unique<AuthTokenIssuer>(m_config, m_store, m_signer)),
       m_serverApi(std::make_unique<ServerApi>(m_config, m_store, m_signer, *m_tokens)),
       m_controlApi(std::make_unique<ControlApi>(*this, *m_tokens, m_hosts)),
@@ -36,6 +36,7 @@ Emulator::Emulator(EmulatorConfig config, QObject *parent)
     m_store.setCaps(m_config.maxUsers, m_config.maxPasskeys);
     connect(m_faults, &FaultInjector::faultChanged, this, &Emulator::faultChanged);
     connect(m_faults, &FaultInjector::latencyChanged, this, &Emulator::latencyChanged);
+    connect(m_faults, &FaultInjector::clockSkewChanged, this, &Emulator::clockSkewChanged);
     connect(m_faults, &FaultInjector::intercepted, this, &Emulator::requestServed);
     // The Server API at the root (and under /server, see apiSegments()), the Browser API under
     // /browser, the control API under /emulator, the sample sign-in page under /demo; the
@@ -105,6 +106,16 @@ std::chrono::milliseconds Emulator::latency() const
     return m_faults->latency();
 }
 
+void Emulator::setClockSkew(std::chrono::seconds skew)
+{
+    m_faults->setClockSkew(skew);
+}
+
+std::chrono::seconds Emulator::clockSkew() const
+{
+    return m_faults->clockSkew();
+}
+
 void Emulator::setFault(const Fault &fault)
 {
     m_faults->setFault(fault);
@@ -171,8 +182,8 @@ void Emulator::respond(QTcpSocket *socket, const EmuRequest &request, const EmuR
 {
     qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << response.status;
     emit requestServed(QString::fromLatin1(request.method), request.path, response.status);
-    auto send = [response](QTcpSocket *s) {
-        HttpServer::write(s, response);
+    auto send = [response, skew = m_store.clock().skew()](QTcpSocket *s) {
+        HttpServer::write(s, response, skew);
         if (response.closeConnection)
             s->disconnectFromHost();
     };

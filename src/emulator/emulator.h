@@ -60,6 +60,11 @@ public:
     //! Delays every Server API answer ("PlainKey is slow"), without blocking other requests.
     void setLatency(std::chrono::milliseconds latency);
     std::chrono::milliseconds latency() const;
+    //! "PlainKey's clock is off": the project's clock runs \a skew ahead of this computer's
+    //! (negative: behind), for every answer, Server, Browser and control API alike: the Date
+    //! header, the times written into tokens and answers, and the expiry checks. reset() clears it.
+    void setClockSkew(std::chrono::seconds skew);
+    std::chrono::seconds clockSkew() const;
     //! Spoils Server API answers as \a fault says; Fault() clears it.
     void setFault(const Fault &fault);
     Fault fault() const;
@@ -69,6 +74,7 @@ signals:
     void requestServed(const QString &method, const QString &path, int status);
     void faultChanged();
     void latencyChanged();
+    void clockSkewChanged();
     //! The Browser API issued an authentication token to a browser: \a ceremony is "sign-up",
     //! "sign-in" or "add-passkey"; \a userName is empty for a user without one.
     void browserTokenIssued(const QString &userId, const QString &userName, const QString &token, const QDateTime &expiresAt,

@@ -101,7 +101,7 @@ bool EmulatorStore::attachDatabase(std::unique_ptr<EmulatorDatabase> database, Q
         return false;
     m_db = std::move(database);
     replaceContent(snapshot.users, snapshot.passkeys, snapshot.authTokens);
-    const QDateTime longAgo = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    const QDateTime longAgo = m_clock.now().addSecs(-3600);
     if (persist([&](EmulatorDatabase &db) { return db.purgeAuthTokens(longAgo); }))
         m_authTokens.removeIf([&](const auto &it) { return it.value().expiresAt <= longAgo; });
     return true;
@@ -192,7 +192,7 @@ QList<StoredUser> EmulatorStore::users() const
 
 std::optional<StoredUser> EmulatorStore::createUser(const std::optional<QString> &userName, QString *error, const QByteArray &webAuthnUserHandle)
 {
-    StoredUser u{newId("usr"), userName, QDateTime::currentDateTimeUtc(), webAuthnUserHandle};
+    StoredUser u{newId("usr"), userName, m_clock.now(), webAuthnUserHandle};
     if (!insertUser(u, error))
         return std::nullopt;
     return u;
@@ -284,7 +284,7 @@ StoredPasskey EmulatorStore::addPasskey(StoredPasskey p)
     if (p.id.isEmpty())
         p.id = newId("cred");
     if (!p.createdAt.isValid())
-        p.createdAt = QDateTime::currentDateTimeUtc();
+        p.createdAt = m_clock.now();
     if (!persist([&](EmulatorDatabase &db) { return db.insertPasskey(p); }))
         return p;
     m_passkeys.insert(p.id, p);
@@ -349,7 +349,7 @@ void EmulatorStore::purgeNowAndThen()
     if (++m_insertsSincePurge < 4096)
         return;
     m_insertsSincePurge = 0;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_clock.now();
     m_accessTokens.removeIf([&](const auto &it) { return it.value() <= now; });
     const QDateTime longAgo = now.addSecs(-3600);
     if (persist([&](EmulatorDatabase &db) { return db.purgeAuthTokens(longAgo); }))

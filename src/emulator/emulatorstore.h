@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include "emulator/emulatorclock.h"
+
 #include <memory>
 #include <optional>
 
@@ -141,6 +143,11 @@ public:
     QString roomFor(qsizetype users, qsizetype passkeys) const;
     int passkeyCount() const { return int(m_passkeys.size()); }
 
+    //! The project's clock, skewed by FaultInjector's clock-skew fault: every time the emulator
+    //! writes or checks is read from it (it lives here because every part reaches the store).
+    EmulatorClock &clock() { return m_clock; }
+    const EmulatorClock &clock() const { return m_clock; }
+
     static QJsonObject toJson(const StoredUser &user);
     static QJsonObject toJson(const StoredPasskey &passkey);
 
@@ -164,6 +171,7 @@ private:
     //! Keyed by SHA-256 of the key, as the database keeps them.
     QHash<QByteArray, StoredAuthToken> m_authTokens;
     int m_insertsSincePurge = 0;
+    EmulatorClock m_clock;
 
     std::unique_ptr<EmulatorDatabase> m_db;
     int m_changeDepth = 0;

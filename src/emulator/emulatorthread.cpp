@@ -67,6 +67,12 @@ void EmulatorThread::setLatency(std::chrono::milliseconds latency)
         QMetaObject::invokeMethod(e, [e, latency] { e->setLatency(latency); });
 }
 
+void EmulatorThread::setClockSkew(std::chrono::seconds skew)
+{
+    if (Emulator *e = m_emulator)
+        QMetaObject::invokeMethod(e, [e, skew] { e->setClockSkew(skew); });
+}
+
 void EmulatorThread::setFault(const Fault &fault)
 {
     if (Emulator *e = m_emulator)

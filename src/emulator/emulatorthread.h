@@ -35,6 +35,8 @@ public:
 
     //! "PlainKey is slow": every Server API answer waits \a latency (does not wait for the change).
     void setLatency(std::chrono::milliseconds latency);
+    //! "PlainKey's clock is off" by \a skew (does not wait for the change).
+    void setClockSkew(std::chrono::seconds skew);
     //! Injects \a fault into Server API answers (does not wait for the change).
     void setFault(const Fault &fault);
     //! Adds the demo users; returns once they exist.

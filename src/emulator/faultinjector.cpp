@@ -1,6 +1,7 @@
 #include "emulator/faultinjector.h"
 
 #include "emulator/answers.h"
+#include "emulator/emulatorclock.h"
 #include "emulator/httpserver.h"
 
 #include <QLoggingCategory>
@@ -43,7 +44,20 @@ bool Fault::modeFromName(const QString &name, Mode *mode)
     return false;
 }
 
-FaultInjector::FaultInjector(QObject *parent) : QObject(parent) {}
+FaultInjector::FaultInjector(EmulatorClock &clock, QObject *parent) : QObject(parent), m_clock(clock) {}
+
+void FaultInjector::setClockSkew(std::chrono::seconds skew)
+{
+    const std::chrono::seconds before = m_clock.skew();
+    m_clock.setSkew(skew);
+    if (m_clock.skew() != before)
+        emit clockSkewChanged();
+}
+
+std::chrono::seconds FaultInjector::clockSkew() const
+{
+    return m_clock.skew();
+}
 
 void FaultInjector::setLatency(std::chrono::milliseconds latency)
 {
@@ -65,6 +79,7 @@ void FaultInjector::clear()
     m_latency = 0ms;
     emit faultChanged();
     emit latencyChanged();
+    setClockSkew(0s);
 }
 
 bool FaultInjector::intercept(const EmuRequest &request, const QString &apiPath, QTcpSocket *socket)
@@ -79,6 +94,7 @@ bool FaultInjector::intercept(const EmuRequest &request, const QString &apiPath,
     qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << "fault" << Fault::modeName(m_fault.mode);
     emit intercepted(QString::fromLatin1(request.method), request.path, m_fault.mode == Fault::Mode::Status ? m_fault.status : 0);
     QPointer<QTcpSocket> guard(socket);
+    const std::chrono::seconds skew = m_clock.skew();
     auto later = [this, guard](std::function<void(QTcpSocket *)> act) {
         QTimer::singleShot(m_latency, this, [guard, act] {
             if (guard)
@@ -93,21 +109,21 @@ bool FaultInjector::intercept(const EmuRequest &request, const QString &apiPath,
         if (m_fault.status == 429 && m_fault.retryAfterSeconds > 0)
             headers.append({"Retry-After", QByteArray::number(m_fault.retryAfterSeconds)});
         const EmuResponse r = error(m_fault.status, QStringLiteral("Injected fault: status %1").arg(m_fault.status), headers);
-        later([r](QTcpSocket *s) { HttpServer::write(s, r); });
+        later([r, skew](QTcpSocket *s) { HttpServer::write(s, r, skew); });
         return true;
     }
     case Fault::Mode::Html: {
         const EmuResponse r{502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
                             "text/html", {}};
-        later([r](QTcpSocket *s) { HttpServer::write(s, r); });
+        later([r, skew](QTcpSocket *s) { HttpServer::write(s, r, skew); });
         return true;
     }
     case Fault::Mode::Empty:
-        later([](QTcpSocket *s) { HttpServer::write(s, {200, {}, "application/json", {}}); });
+        later([skew](QTcpSocket *s) { HttpServer::write(s, {200, {}, "application/json", {}}, skew); });
         return true;
     case Fault::Mode::Truncated:
-        later([](QTcpSocket *s) {
-            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\nDate: " + HttpServer::httpDate()
+        later([skew](QTcpSocket *s) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\nDate: " + HttpServer::httpDate(skew)
                      + "\r\n\r\n{\"valid\":true,\"us");
             s->flush();
             s->disconnectFromHost();

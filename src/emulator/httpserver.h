@@ -6,6 +6,8 @@
 #include <QPair>
 #include <QUrlQuery>
 
+#include <chrono>
+
 
 class QTcpSocket;
 
@@ -48,8 +50,10 @@ class HttpServer
 {
 public:
     //! Writes the status line, Content-Type, Content-Length, Date, the extra headers and the body.
-    static void write(QTcpSocket *socket, const EmuResponse &response);
-    static QByteArray httpDate();
+    //! \a clockSkew moves the Date header as the project's clock runs (EmulatorClock).
+    static void write(QTcpSocket *socket, const EmuResponse &response, std::chrono::seconds clockSkew = std::chrono::seconds(0));
+    //! Now, \a clockSkew ahead, as an HTTP date.
+    static QByteArray httpDate(std::chrono::seconds clockSkew = std::chrono::seconds(0));
     static QByteArray reasonPhrase(int status);
 };
 

@@ -1,6 +1,7 @@
 // plainkey-emulator: a local PlainKey Server API for demos, development and tests.
 
 #include "emulator/emulator.h"
+#include "emulator/emulatorclock.h"
 #include "emulator/emulatordatabase.h"
 #include "emulator/projectdocument.h"
 #include "emulator/hostpolicy.h"
@@ -96,8 +97,12 @@ int main(int argc, char *argv[])
                                                    "http://localhost:5173 or http://localhost:* (any port); repeatable. Default:\n"
                                                    "http://localhost:* and http://127.0.0.1:*. The emulator's own origin is always allowed."),
                                     QStringLiteral("URL"));
+    const QCommandLineOption clockSkew(QStringLiteral("clock-skew"),
+                                       QStringLiteral("Run the project's clock this many seconds ahead of this computer's (negative: behind): "
+                                                      "the Date header, token times and expiry checks follow it (default 0)."),
+                                       QStringLiteral("seconds"), QStringLiteral("0"));
     parser.addOptions({host, port, projectId, secret, tokenTtl, accessTtl, format, expiresFormat, singleUse, seed, allowRemote, hostName,
-                       maxConnections, maxUsers, maxPasskeys, data, seedFile, exportFile, rpId, origin});
+                       maxConnections, maxUsers, maxPasskeys, data, seedFile, exportFile, rpId, origin, clockSkew});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \u201c%1\u201d (see --help)").arg(parser.positionalArguments().first()));
@@ -195,7 +200,13 @@ int main(int argc, char *argv[])
     if (!ok || portNumber < 0 || portNumber > 65535)
         return fail(QStringLiteral("--port takes a number from 0 to 65535"));
 
+    const qint64 skewSeconds = parser.value(clockSkew).toLongLong(&ok);
+    if (!ok || skewSeconds < -EmulatorClock::kMaxSkew.count() || skewSeconds > EmulatorClock::kMaxSkew.count())
+        return fail(QStringLiteral("--clock-skew takes a whole number of seconds from -%1 to %1 (ten years)").arg(EmulatorClock::kMaxSkew.count()));
+
     Emulator emulator(config);
+    // Before the project is built: demo users' times are relative to the project's clock too.
+    emulator.setClockSkew(std::chrono::seconds(skewSeconds));
     // The project comes first (--data, then --seed, then --seed-demo), before anyone can ask.
     if (parser.isSet(data)) {
         const QString path = parser.value(data);

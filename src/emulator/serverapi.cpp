@@ -96,7 +96,7 @@ std::optional<EmuResponse> ServerApi::checkAuthorization(const EmuRequest &r) co
     const QDateTime expiry = m_store.accessTokenExpiry(token);
     if (!expiry.isValid())
         return error(401, QStringLiteral("Invalid access token"));
-    if (expiry <= QDateTime::currentDateTimeUtc())
+    if (expiry <= m_store.clock().now())
         return error(401, QStringLiteral("Access token expired"));
     const QByteArray project = r.header("x-project-id");
     if (project.isEmpty())
@@ -141,7 +141,7 @@ EmuResponse ServerApi::accessToken(const RouteCall &call)
     if (clientId != m_config.projectId || !secretMatches)
         return error(400, QStringLiteral("Invalid client credentials"));
     const QByteArray token = "pk_at_" + randomToken(32);
-    m_store.addAccessToken(token, QDateTime::currentDateTimeUtc().addSecs(m_config.accessTokenTtl.count()));
+    m_store.addAccessToken(token, m_store.clock().now().addSecs(m_config.accessTokenTtl.count()));
     return json(200, QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(token)},
                                  {QStringLiteral("token_type"), QStringLiteral("Bearer")},
                                  {QStringLiteral("expires_in"), qint64(m_config.accessTokenTtl.count())}});
@@ -185,7 +185,7 @@ EmuResponse ServerApi::verify(const RouteCall &call)
         return invalid(QStringLiteral("Invalid token: not issued by this project"));
     if (!m_store.user(record->userId))
         return invalid(QStringLiteral("The token's user no longer exists"));
-    if (record->expiresAt <= QDateTime::currentDateTimeUtc())
+    if (record->expiresAt <= m_store.clock().now())
         return invalid(QStringLiteral("Token expired"));
     if (record->used && m_config.singleUseTokens)
         return invalid(QStringLiteral("Token has already been used"));
@@ -329,7 +329,7 @@ EmuResponse ServerApi::relabelPasskey(const RouteCall &call)
         return error(400, why);
     StoredPasskey relabelled = *p;
     relabelled.label = label;
-    relabelled.updatedAt = QDateTime::currentDateTimeUtc();
+    relabelled.updatedAt = m_store.clock().now();
     m_store.updatePasskey(relabelled);
     return json(200, EmulatorStore::toJson(relabelled));
 }

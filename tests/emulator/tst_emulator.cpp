@@ -920,7 +920,7 @@ void tst_Emulator::emulatorEndpointsRouteAndValidate_data()
     QTest::newRow("faults prefix number") << QByteArray("PUT") << "/emulator/faults" << R"({"pathPrefix":5})" << 400 << "pathPrefix";
     QTest::newRow("faults latency negative") << QByteArray("PUT") << "/emulator/faults" << R"({"latencyMs":-5})" << 400 << "latencyMs";
     QTest::newRow("faults not an object") << QByteArray("PUT") << "/emulator/faults" << "[]" << 400 << "object";
-    QTest::newRow("faults fine") << QByteArray("PUT") << "/emulator/faults" << R"({"mode":"status","status":429,"retryAfterSeconds":7,"remaining":3,"pathPrefix":"/user","latencyMs":20})" << 200 << QString();
+    QTest::newRow("faults fine") << QByteArray("PUT") << "/emulator/faults" << R"({"mode":"status","status":429,"retryAfterSeconds":7,"remaining":3,"pathPrefix":"/user","latencyMs":20,"clockSkewSeconds":-30})" << 200 << QString();
 }
 
 void tst_Emulator::emulatorEndpointsRouteAndValidate()

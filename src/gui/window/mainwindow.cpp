@@ -13,6 +13,7 @@
 #include "profile/secretstore.h"
 #include "theme/theme.h"
 #include "token/accesstokenpanel.h"
+#include "troubleshoot/troubleshooterpanel.h"
 #include "users/userspanel.h"
 #include "verify/verifypanel.h"
 
@@ -72,6 +73,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     ui->logPanel->setExchangeLog(m_client->exchangeLog());
     m_users = new UsersPanel(m_client, ui->usersTab);
     ui->usersTabLayout->addWidget(m_users);
+    m_troubleshooter = new TroubleshooterPanel(m_client, ui->troubleshootTab);
+    ui->troubleshootTabLayout->addWidget(m_troubleshooter);
     m_client->accessToken()->setAutoRefresh(true);
 
     connect(ui->connectionPanel, &ConnectionPanel::connectionApplied, this, &MainWindow::onConnectionApplied);
@@ -85,11 +88,14 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
         ui->tabWidget->setCurrentWidget(ui->usersTab);
         m_users->showUser(userId);
     });
-    connect(ui->verifyPanel, &VerifyPanel::showExchangeRequested, this, [this](quint64 id) {
+    const auto showExchange = [this](quint64 id) {
         ui->logDock->show();
         ui->logPanel->showExchange(id);
         ui->logPanel->focusTable();
-    });
+    };
+    connect(ui->verifyPanel, &VerifyPanel::showExchangeRequested, this, showExchange);
+    connect(m_troubleshooter, &TroubleshooterPanel::showExchangeRequested, this, showExchange);
+    connect(m_troubleshooter, &TroubleshooterPanel::statusMessage, this, &MainWindow::showStatus);
     connect(m_client->transport(), &Transport::inFlightChanged, this, &MainWindow::updateBusy);
     connect(m_client, &PlainKeyClient::activeCallsChanged, this, [this] { updateBusy(m_client->transport()->inFlight()); });
 
@@ -136,6 +142,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
 MainWindow::~MainWindow()
 {
     // Calls in flight must not call back into panels being destroyed.
+    m_troubleshooter->cancel();
     m_client->cancelAll();
 }
 
@@ -210,6 +217,35 @@ void MainWindow::setupActions()
         ui->logDock->show(); // a hidden log comes back where it was
         ui->logPanel->focusTable();
     });
+    connect(ui->actionFocusTroubleshooter, &QAction::triggered, this, [this] {
+        ui->tabWidget->setCurrentWidget(ui->troubleshootTab);
+        m_troubleshooter->focusStart();
+    });
+    connect(ui->actionTroubleshootToken, &QAction::triggered, this, [this] {
+        const QString token = ui->verifyPanel->normalizedToken();
+        if (token.isEmpty()) {
+            showStatus(tr("The Verify tab holds no token to troubleshoot: paste one there or in the Troubleshooter."), 6000);
+            return;
+        }
+        const auto &verified = ui->verifyPanel->lastResult();
+        m_troubleshooter->setUser(verified && verified->valid ? verified->userId : QString(), false);
+        m_troubleshooter->setToken(token);
+        ui->tabWidget->setCurrentWidget(ui->troubleshootTab);
+        // Not run by itself: the checks verify the token again, and it may be single use.
+        m_troubleshooter->focusRun();
+    });
+    connect(ui->actionTroubleshootUser, &QAction::triggered, this, [this] {
+        const auto &user = m_users->currentUser();
+        if (!user) {
+            showStatus(tr("The Users tab shows no user to troubleshoot: find one there, or name them in the Troubleshooter."), 6000);
+            return;
+        }
+        m_troubleshooter->setUser(user->id, false);
+        m_troubleshooter->setToken({});
+        ui->tabWidget->setCurrentWidget(ui->troubleshootTab);
+        m_troubleshooter->focusRun();
+        m_troubleshooter->run(); // only reads
+    });
 
     auto *themes = new QActionGroup(this);
     themes->setExclusive(true);
@@ -266,6 +302,8 @@ void MainWindow::updateBusy(int inFlight)
 void MainWindow::cancelAll()
 {
     const int count = m_client->transport()->inFlight();
+    // First, or the troubleshooter would take its cancelled call as a finding and go on.
+    m_troubleshooter->cancel();
     m_client->cancelAll();
     m_client->transport()->cancelAll();
     if (count > 0)
@@ -553,6 +591,7 @@ void MainWindow::showShortcuts()
         }
         rows.append({tr("Enter (in a connection field)"), tr("Connect")});
         rows.append({tr("Enter (in the token field)"), tr("Verify the token")});
+        rows.append({tr("Enter (in a Troubleshooter field)"), tr("Run the checks")});
         rows.append({tr("Alt + underlined letter"), tr("The button or field with that letter")});
         table->setRowCount(int(rows.size()));
         for (int i = 0; i < rows.size(); ++i) {

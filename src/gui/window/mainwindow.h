@@ -30,6 +30,7 @@ namespace plainkey::gui {
 class AccessTokenPanel;
 class ConnectionPanel;
 class LogPanel;
+class TroubleshooterPanel;
 class UsersPanel;
 class VerifyPanel;
 struct DemoSignIn;
@@ -68,6 +69,7 @@ public:
     VerifyPanel *verifyPanel() const;
     LogPanel *logPanel() const;
     UsersPanel *usersPanel() const { return m_users; }
+    TroubleshooterPanel *troubleshooterPanel() const { return m_troubleshooter; }
 
     //! Where requests go now, as the banner says it (core decides: plainkey::Destination).
     using Destination = plainkey::Destination::Kind;
@@ -109,6 +111,7 @@ private:
     PlainKeyClient *m_client;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
+    TroubleshooterPanel *m_troubleshooter = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_busyLabel = nullptr;
     QToolButton *m_cancelButton = nullptr;
