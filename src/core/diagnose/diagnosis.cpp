@@ -348,13 +348,11 @@ Finding Diagnosis::callFailed(const QString &id, const QString &what, const ApiE
 void Diagnosis::checkCredentials()
 {
     begin(kCredentials, QStringLiteral("Checking the project's credentials with PlainKey…"));
-    ExchangeLog *log = m_client->exchangeLog();
-    const quint64 before = log->size() > 0 ? log->at(log->size() - 1).id : 0;
     const quint64 generation = m_generation;
     AccessTokenManager *tokens = m_client->accessToken();
     // A fresh access-token request, always: it is the evidence that the credentials work today,
     // and its answer's Date header measures the clock.
-    tokens->requestToken(this, [this, generation, before, tokens](const QString &, const ApiError &deliveredError) {
+    tokens->requestToken(this, [this, generation, tokens](const QString &, const ApiError &deliveredError) {
         if (generation != m_generation || !m_running)
             return;
         // A failed fetch delivers a still-valid older token without an error: the fetch's own
@@ -362,17 +360,13 @@ void Diagnosis::checkCredentials()
         const ApiError error = deliveredError ? deliveredError : tokens->lastError();
         Facts &facts = *m_facts;
 
-        // The exchange that fetched the token: the newest access-token request since the start.
+        // The exchange that fetched the token: the newest access-token request (the one this
+        // check started, or the one in flight it joined, which began just before it).
         ExchangeLog *log = m_client->exchangeLog();
         const Exchange *exchange = nullptr;
-        for (int i = log->size() - 1; i >= 0; --i) {
-            const Exchange &e = log->at(i);
-            if (e.path().endsWith(QLatin1String("/access-token"))) {
-                if (e.id > before || !exchange)
-                    exchange = &e;
-                if (e.id <= before)
-                    break;
-            }
+        for (int i = log->size() - 1; i >= 0 && !exchange; --i) {
+            if (log->at(i).path().endsWith(QLatin1String("/access-token")))
+                exchange = &log->at(i);
         }
         QList<quint64> ids;
         if (exchange)
