@@ -30,13 +30,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoOption(QStringLiteral("demo"), QStringLiteral("Start in demo mode, whatever connection was saved."));
     const QCommandLineOption themeOption(QStringLiteral("theme"), QStringLiteral("Colours: system, light or dark (remembered)."),
                                          QStringLiteral("name"));
+    const QCommandLineOption presenterOption(
+            QStringLiteral("presenter"),
+            QStringLiteral("Start in presenter mode: secrets, user IDs, e-mail and IP addresses masked on screen, a larger font."));
     parser.addOption(demoOption);
+    parser.addOption(presenterOption);
     parser.addOption(themeOption);
     parser.process(app);
 
     ConsoleOptions options;
     if (parser.isSet(demoOption))
         options.start = ConsoleOptions::Start::Demo;
+    options.presenter = parser.isSet(presenterOption);
     if (parser.isSet(themeOption)) {
         const QString name = parser.value(themeOption);
         if (name != QLatin1String("system") && name != QLatin1String("light") && name != QLatin1String("dark")) {

@@ -377,6 +377,11 @@ std::optional<SecretKind> Redactor::kindForFieldName(QStringView name)
     return std::nullopt;
 }
 
+QList<QByteArray> Redactor::encodedForms(const QByteArray &value)
+{
+    return formsOf(value);
+}
+
 void Redactor::index(const Remembered &secret)
 {
     if (m_prefixCounts.empty())

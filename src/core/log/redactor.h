@@ -40,6 +40,10 @@ public:
     //! secret, password, api key and authorization, alone or as the last word ("id_token",
     //! "authenticationToken", "x-api-key"); "tokenType" and "mytoken" are not secrets.
     static std::optional<SecretKind> kindForFieldName(QStringView name);
+    //! Every form in which \a value may appear in a body, a header or a message: as is,
+    //! JSON-escaped, percent-encoded (either hex case, '+' for a space), base64 and base64url
+    //! (whole, and the stable middle of a longer encoded text). Forms under 4 bytes are left out.
+    static QList<QByteArray> encodedForms(const QByteArray &value);
 
     //! Remembers a value to redact wherever it appears from now on. Tokens are bounded (the
     //! newest 256 are kept); client secrets are never dropped.

@@ -3,6 +3,7 @@
 
 #include "api/accesstokenmanager.h"
 #include "api/plainkeyclient.h"
+#include "bundle/supportbundledialog.h"
 #include "connection/connectionpanel.h"
 #include "demo/demosession.h"
 #include "export/harexporter.h"
@@ -10,6 +11,7 @@
 #include "log/exchangelog.h"
 #include "log/logpanel.h"
 #include "net/transport.h"
+#include "presenter/presentermode.h"
 #include "profile/secretstore.h"
 #include "theme/theme.h"
 #include "token/accesstokenpanel.h"
@@ -104,6 +106,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     // The request log's own toolbar names it: no title bar over it (room for rows at 640 px).
     ui->logDock->setTitleBarWidget(new QWidget(ui->logDock));
     setupActions();
+    setupSupportActions();
     setupStatusBar();
     // The left column scrolls vertically only: never narrower than its panels need.
     ScrollWidthKeeper::keep(ui->leftScroll);
@@ -136,6 +139,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     updateBanner();
     updateDemoControls();
     updateBusy(0);
+    if (m_options.presenter)
+        m_presenter->setOn(true);
     ui->connectionPanel->focusStart();
 }
 
@@ -270,6 +275,41 @@ void MainWindow::setupActions()
     ui->menuView->insertAction(ui->actionResetLayout, showLog);
     connect(ui->actionShortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
     connect(ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::setupSupportActions()
+{
+    auto *bundle = new QAction(tr("Save &support bundle…"), this);
+    bundle->setObjectName(QStringLiteral("actionSaveSupportBundle"));
+    bundle->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+    bundle->setToolTip(tr("Save this session as one HTML file for a support ticket: findings, versions, destination, clock "
+                          "skew and every request; secrets redacted, personal data masked"));
+    ui->menuFile->insertAction(ui->actionExportHar, bundle);
+    connect(bundle, &QAction::triggered, this, &MainWindow::saveSupportBundle);
+
+    m_presenter = new PresenterMode(this, this);
+    m_presenter->setSession(&m_client->transport()->redactor(), m_client->exchangeLog());
+    auto *presenter = new QAction(tr("&Presenter mode"), this);
+    presenter->setObjectName(QStringLiteral("actionPresenterMode"));
+    presenter->setCheckable(true);
+    presenter->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+P")));
+    presenter->setToolTip(tr("For demos and screen sharing: secrets, tokens, user IDs, e-mail and IP addresses masked "
+                             "everywhere, a larger font"));
+    ui->menuView->addSeparator();
+    ui->menuView->addAction(presenter);
+    connect(presenter, &QAction::toggled, m_presenter, &PresenterMode::setOn);
+    connect(m_presenter, &PresenterMode::toggled, presenter, &QAction::setChecked);
+    connect(m_presenter, &PresenterMode::toggled, this, [this](bool on) {
+        updateBanner();
+        showStatus(on ? tr("Presenter mode: secrets, user IDs, e-mail and IP addresses are masked on screen; Copy still copies "
+                           "the real value. Ctrl+Shift+P turns it off.")
+                      : tr("Presenter mode is off: values are shown as they are."),
+                   6000);
+    });
+    connect(m_presenter, &PresenterMode::notice, this, [this](const QString &text) {
+        const QString current = statusBar()->currentMessage();
+        showStatus(current.isEmpty() ? text : text + QLatin1Char(' ') + current, 8000);
+    });
 }
 
 void MainWindow::setupStatusBar()
@@ -447,7 +487,7 @@ void MainWindow::updateBanner()
     case Destination::NotConnected: break;
     }
     setWindowTitle(title);
-    ui->bannerLabel->setText(bannerText());
+    ui->bannerLabel->setText(m_presenter && m_presenter->isOn() ? tr("<b>PRESENTER</b> \u00b7 ") + bannerText() : bannerText());
     QPalette p = ui->bannerFrame->palette();
     p.setColor(QPalette::Window, Theme::banner(tone, QApplication::palette()));
     p.setColor(QPalette::WindowText, Qt::white);
@@ -490,6 +530,44 @@ void MainWindow::exportHar()
         return;
     }
     showStatus(tr("Exported %1 to %2 (secrets redacted).").arg(countOf(log->size(), tr("exchange"), tr("exchanges")), path), 6000);
+}
+
+void MainWindow::saveSupportBundle()
+{
+    auto *dialog = findChild<SupportBundleDialog *>(QStringLiteral("supportBundleDialog"));
+    if (dialog && dialog->isWriting()) {
+        dialog->raise();
+        return;
+    }
+    delete dialog;
+    dialog = new SupportBundleDialog(this);
+    dialog->setObjectName(QStringLiteral("supportBundleDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    SupportBundleContent content;
+    content.programVersion = QCoreApplication::applicationVersion();
+    const Credentials &c = m_client->credentials();
+    content.baseUrl = c.normalizedBaseUrl();
+    content.projectId = c.projectId;
+    switch (destination()) {
+    case Destination::Demo: content.destinationKind = tr("demo (the emulator inside the console)"); break;
+    case Destination::Local: content.destinationKind = tr("local (a server on this computer)"); break;
+    case Destination::Live: content.destinationKind = tr("live (PlainKey)"); break;
+    case Destination::NotConnected: content.destinationKind = tr("not connected"); break;
+    }
+    if (const auto skew = m_client->accessToken()->clockSkew())
+        content.clockSkewMs = std::chrono::duration_cast<std::chrono::milliseconds>(*skew).count();
+    content.exchanges = m_client->exchangeLog()->snapshot();
+    if (m_findingsProvider)
+        content.findings = m_findingsProvider();
+    // A copy: the bundle is written on a worker thread while the transport may learn new secrets.
+    dialog->setContent(content, std::make_shared<const Redactor>(m_client->transport()->redactor()));
+    connect(dialog, &SupportBundleDialog::saved, this, [this](const QString &path, int count, bool masked) {
+        showStatus(tr("Saved the support bundle to %1: %2, secrets redacted%3.")
+                           .arg(path, countOf(count, tr("exchange"), tr("exchanges")),
+                                masked ? tr(", user names, e-mail addresses and IDs masked") : tr("; personal data NOT masked")),
+                   8000);
+    });
+    dialog->open();
 }
 
 void MainWindow::resetLayout()

@@ -3,9 +3,12 @@
 #include "api/credentials.h"
 #include "demo/demosession.h"
 #include "net/destination.h"
+#include "diagnose/finding.h"
 
 #include <QMainWindow>
 #include <QPointer>
+
+#include <functional>
 
 #include <memory>
 #include <optional>
@@ -31,6 +34,7 @@ class AccessTokenPanel;
 class ConnectionPanel;
 class LogPanel;
 class TroubleshooterPanel;
+class PresenterMode;
 class UsersPanel;
 class VerifyPanel;
 struct DemoSignIn;
@@ -51,6 +55,8 @@ struct ConsoleOptions
     //! The keychain service that remembers client secrets when the user asks; empty: no
     //! keychain (the "Remember" box is hidden). Only used with useSettings.
     QString keychainService = QStringLiteral("PlainKey Console");
+    //! Start in presenter mode (--presenter).
+    bool presenter = false;
 };
 
 //! The console: where requests go (banner), connection and access token on the left,
@@ -78,11 +84,18 @@ public:
     plainkey::Destination destinationDetails() const;
     QString bannerText() const;
 
+    //! Presenter mode (View > Presenter mode): ask it whether it is on and to mask text.
+    PresenterMode *presenterMode() const { return m_presenter; }
+    //! Where File > Save support bundle… gets the troubleshooter's findings from (its last run).
+    void setFindingsProvider(std::function<Findings()> provider) { m_findingsProvider = std::move(provider); }
+
 public slots:
     //! Starts the emulator if needed and fills in the demo credentials; \a connectNow also connects.
     bool useDemo(bool connectNow = true);
     void cancelAll();
     void exportHar();
+    //! File > Save support bundle…: opens the dialog (non-modal, object name "supportBundleDialog").
+    void saveSupportBundle();
     void resetLayout();
 
 protected:
@@ -91,6 +104,8 @@ protected:
 
 private:
     void setupActions();
+    //! Save support bundle… and Presenter mode, added to the menus from code.
+    void setupSupportActions();
     void setupStatusBar();
     void restoreSettings();
     void saveSettings() const;
@@ -115,6 +130,8 @@ private:
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_busyLabel = nullptr;
     QToolButton *m_cancelButton = nullptr;
+    PresenterMode *m_presenter = nullptr;
+    std::function<Findings()> m_findingsProvider;
     bool m_layoutDone = false;
     bool m_splittersRestored = false;
 };
