@@ -2,7 +2,9 @@
 
 #include "api/credentials.h"
 #include "demo/demosession.h"
+#include "profile/profile.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -19,6 +21,8 @@ class MainWindow;
 
 namespace plainkey {
 class PlainKeyClient;
+class ProfileStore;
+class SecretStore;
 namespace emulator {
 struct EmulatorConfig;
 }
@@ -29,6 +33,7 @@ namespace plainkey::gui {
 class AccessTokenPanel;
 class ConnectionPanel;
 class LogPanel;
+class ProfileBar;
 class UsersPanel;
 class VerifyPanel;
 struct DemoSignIn;
@@ -49,6 +54,9 @@ struct ConsoleOptions
     //! The keychain service that remembers client secrets when the user asks; empty: no
     //! keychain (the "Remember" box is hidden). Only used with useSettings.
     QString keychainService = QStringLiteral("PlainKey Console");
+    //! The named profiles' file; empty: ProfileStore::defaultPath() with useSettings, no
+    //! profiles (the switcher hidden) without.
+    QString profilesFile;
 };
 
 //! The console: where requests go (banner), connection and access token on the left,
@@ -72,6 +80,14 @@ public:
     enum class Destination { NotConnected, Demo, Local, Live };
     Destination destination() const;
     QString bannerText() const;
+
+    ProfileBar *profileBar() const { return m_profileBar; }
+    //! The profile chosen in the switcher, if any (the banner names it once connected to it).
+    std::optional<Profile> activeProfile() const;
+    //! Applies profile \a name: its base URL and project ID, the secret from the keychain (or
+    //! typed earlier in this session), the Users tab's change guard for production. Connects
+    //! when \a connectNow and a secret is at hand; otherwise asks for the secret.
+    bool switchToProfile(const QString &name, bool connectNow = true);
 
 public slots:
     //! Starts the emulator if needed and fills in the demo credentials; \a connectNow also connects.
@@ -99,6 +115,12 @@ private:
     void onBrowserSignIn(const plainkey::gui::DemoSignIn &signIn);
     void showStatus(const QString &text, int timeoutMs);
     void showShortcuts();
+    void setupProfiles();
+    void clearActiveProfile();
+    //! The profile shown by the banner: the active one, when the client is connected to it.
+    std::optional<Profile> connectedProfile() const;
+    void onProfileEdited(const QString &oldName, const plainkey::Profile &profile);
+    void onProfileKeychainRead(bool ok, const QString &message);
     void showAbout();
 
     std::unique_ptr<Ui::MainWindow> ui;
@@ -111,6 +133,15 @@ private:
     QToolButton *m_cancelButton = nullptr;
     bool m_layoutDone = false;
     bool m_splittersRestored = false;
+    SecretStore *m_secrets = nullptr;
+    std::unique_ptr<ProfileStore> m_profileStore;
+    ProfileBar *m_profileBar = nullptr;
+    QString m_activeProfile;
+    //! Secrets typed for a profile in this session, so switching away and back keeps them (memory only).
+    QHash<QString, QString> m_typedSecrets;
+    //! The profile whose keychain read is in flight after a switch, and whether to connect then.
+    QString m_pendingKeychainProfile;
+    bool m_connectAfterKeychain = false;
 };
 
 } // namespace plainkey::gui
