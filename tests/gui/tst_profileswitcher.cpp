@@ -24,6 +24,9 @@
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
+#include <QTimer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -122,6 +125,7 @@ private slots:
     void profileWithoutSecretAsksAndKeepsWhatWasTyped();
     void dialogAddsAProfileWithItsSecretInTheKeychain();
     void savedConnectionBecomesTheActiveProfile();
+    void damagedFileIsMovedAsideOnlyWhenAsked();
     void noSecretIsLeftInAnyFileUnderHome();
 
 private:
@@ -314,6 +318,70 @@ void tst_ProfileSwitcher::savedConnectionBecomesTheActiveProfile()
     QTRY_COMPARE_WITH_TIMEOUT(keychainRead(w.activeProfile()->secretKey()), std::optional<QString>(kSecret), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(!keychainRead(SecretStore::keyFor(c)), 20000);
     QVERIFY(!w.demo());
+}
+
+void tst_ProfileSwitcher::damagedFileIsMovedAsideOnlyWhenAsked()
+{
+    const QByteArray damaged = "{\"profiles\": [ {\"name\": ";
+    {
+        QFile f(m_file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(damaged);
+    }
+    ConsoleOptions options;
+    options.start = ConsoleOptions::Start::Demo;
+    options.keychainService = kService;
+    options.profilesFile = m_file;
+    MainWindow w(options);
+    w.show();
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("could not be read")), qPrintable(w.statusBar()->currentMessage()));
+
+    // Answers the message boxes as they come: Yes to moving aside when \a moveAside, else Cancel; OK to a warning.
+    QStringList seen;
+    bool moveAside = false;
+    QTimer answerer;
+    answerer.setInterval(20);
+    connect(&answerer, &QTimer::timeout, this, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        seen.append(box->windowTitle());
+        QAbstractButton *button = box->button(QMessageBox::Yes) ? box->button(moveAside ? QMessageBox::Yes : QMessageBox::Cancel)
+                                                                : box->button(QMessageBox::Ok);
+        if (button)
+            button->click();
+    });
+    answerer.start();
+    auto addNamed = [&](const QString &name) {
+        w.profileBar()->addProfile();
+        auto *dialog = w.findChild<ProfileDialog *>(QStringLiteral("profileDialog"));
+        QVERIFY(dialog);
+        childOf<QLineEdit>(dialog, "nameEdit")->setText(name);
+        const QPointer<ProfileDialog> guard(dialog);
+        childOf<QDialogButtonBox>(dialog, "buttonBox")->button(QDialogButtonBox::Save)->click();
+        QTRY_VERIFY(guard.isNull()); // closed and deleted: the next findChild finds the next dialog
+    };
+
+    addNamed(QStringLiteral("First"));
+    QCOMPARE(seen, (QStringList{QStringLiteral("Profiles file damaged"), QStringLiteral("Profiles not saved")}));
+    QFile f(m_file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), damaged); // refused: not overwritten
+    f.close();
+
+    seen.clear();
+    moveAside = true;
+    addNamed(QStringLiteral("Second"));
+    QCOMPARE(seen, QStringList{QStringLiteral("Profiles file damaged")});
+    ProfileStore reread(m_file);
+    QVERIFY2(reread.load(), qPrintable(reread.errorString()));
+    QCOMPARE(reread.names(), QStringList{QStringLiteral("Second")});
+    const QStringList aside = QDir(QFileInfo(m_file).absolutePath()).entryList({QFileInfo(m_file).fileName() + QStringLiteral(".damaged-*")});
+    QCOMPARE(aside.size(), 1);
+    QFile kept(QFileInfo(m_file).absolutePath() + QLatin1Char('/') + aside.first());
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), damaged);
+    QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("moved to")));
 }
 
 void tst_ProfileSwitcher::noSecretIsLeftInAnyFileUnderHome()

@@ -16,6 +16,8 @@
 #include <QSaveFile>
 #include <QToolButton>
 
+#include <utility>
+
 namespace plainkey::gui {
 
 namespace {
@@ -155,10 +157,39 @@ void ProfileBar::onActivated(int index)
         emit profileChosen(m_combo->itemData(index).toString());
 }
 
+void ProfileBar::notify(const QString &text, int timeoutMs)
+{
+    if (m_notice.isEmpty()) {
+        emit statusMessage(text, timeoutMs);
+        return;
+    }
+    emit statusMessage(text + QLatin1Char(' ') + std::exchange(m_notice, {}), 0);
+}
+
 bool ProfileBar::saveStore()
 {
     if (m_store->save())
         return true;
+    if (m_store->isDamaged()) {
+        // Never over the user's file unasked: it is kept, renamed, for them to repair or delete.
+        const auto answer = QMessageBox::question(this, tr("Profiles file damaged"),
+                                                  m_store->errorString() + QStringLiteral("\n\n")
+                                                          + tr("Move the damaged file aside (renamed, not deleted) and save this change in a new one?"),
+                                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer == QMessageBox::Yes) {
+            const QList<Profile> pending = m_store->profiles();
+            const QString aside = m_store->moveDamagedAside();
+            if (!aside.isEmpty()) {
+                for (const Profile &p : pending)
+                    m_store->put(p);
+                if (m_store->save()) {
+                    // Said with whatever the change itself reports next, so neither hides the other.
+                    m_notice = tr("The damaged profiles file was moved to %1; a new one was started.").arg(aside);
+                    return true;
+                }
+            }
+        }
+    }
     QMessageBox::warning(this, tr("Profiles not saved"), m_store->errorString());
     m_store->load();
     reload();
@@ -194,12 +225,12 @@ void ProfileBar::duplicateProfile()
     const QString from = p->name;
     p->name = m_store->freeName(from);
     if (!m_store->put(*p) || !saveStore()) {
-        emit statusMessage(m_store->errorString(), 8000);
+        notify(m_store->errorString(), 8000);
         return;
     }
     copySecret(from, p->name, false);
     reload();
-    emit statusMessage(tr("Profile \u201c%1\u201d is a copy of \u201c%2\u201d: edit it from the Profiles menu.").arg(p->name, from), 6000);
+    notify(tr("Profile \u201c%1\u201d is a copy of \u201c%2\u201d: edit it from the Profiles menu.").arg(p->name, from), 6000);
 }
 
 void ProfileBar::removeProfile()
@@ -218,11 +249,11 @@ void ProfileBar::removeProfile()
     if (m_secrets)
         m_secrets->remove(Profile::secretKey(name), this, [this, name](const SecretStore::Outcome &o) {
             if (!o.ok)
-                emit statusMessage(tr("Profile \u201c%1\u201d was removed, but not its secret: %2").arg(name, o.message), 10000);
+                notify(tr("Profile \u201c%1\u201d was removed, but not its secret: %2").arg(name, o.message), 10000);
         });
     reload();
     emit profileRemoved(name);
-    emit statusMessage(tr("Removed profile \u201c%1\u201d.").arg(name), 5000);
+    notify(tr("Removed profile \u201c%1\u201d.").arg(name), 5000);
 }
 
 void ProfileBar::openDialog(const Profile &initial, const QString &replacing)
@@ -239,7 +270,7 @@ void ProfileBar::openDialog(const Profile &initial, const QString &replacing)
         const Profile p = dialog->profile();
         const QString secret = dialog->secret();
         if (!m_store->put(p, replacing)) {
-            emit statusMessage(m_store->errorString(), 8000);
+            notify(m_store->errorString(), 8000);
             return;
         }
         if (!saveStore())
@@ -250,10 +281,10 @@ void ProfileBar::openDialog(const Profile &initial, const QString &replacing)
             saveSecret(p.name, secret);
         reload();
         if (replacing.isEmpty()) {
-            emit statusMessage(tr("Added profile \u201c%1\u201d.").arg(p.name), 5000);
+            notify(tr("Added profile \u201c%1\u201d.").arg(p.name), 5000);
         } else {
             emit profileEdited(replacing, p);
-            emit statusMessage(tr("Saved profile \u201c%1\u201d.").arg(p.name), 5000);
+            notify(tr("Saved profile \u201c%1\u201d.").arg(p.name), 5000);
         }
     });
     dialog->open();
@@ -262,12 +293,12 @@ void ProfileBar::openDialog(const Profile &initial, const QString &replacing)
 void ProfileBar::saveSecret(const QString &name, const QString &secret)
 {
     if (!m_secrets) {
-        emit statusMessage(tr("No system keychain: the client secret of \u201c%1\u201d was not saved. Enter it when you connect.").arg(name), 10000);
+        notify(tr("No system keychain: the client secret of \u201c%1\u201d was not saved. Enter it when you connect.").arg(name), 10000);
         emit secretSaved(name, false);
         return;
     }
     m_secrets->write(Profile::secretKey(name), secret, this, [this, name](const SecretStore::Outcome &o) {
-        emit statusMessage(o.ok ? tr("The client secret of \u201c%1\u201d is saved in the system keychain.").arg(name) : o.message,
+        notify(o.ok ? tr("The client secret of \u201c%1\u201d is saved in the system keychain.").arg(name) : o.message,
                            o.ok ? 5000 : 10000);
         emit secretSaved(name, o.ok);
     });
@@ -286,7 +317,7 @@ void ProfileBar::copySecret(const QString &from, const QString &to, bool removeS
             if (o.ok && removeSource && secrets)
                 secrets->remove(Profile::secretKey(from), this, [](const SecretStore::Outcome &) {});
             else if (!o.ok)
-                emit statusMessage(o.message, 10000);
+                notify(o.message, 10000);
         });
     });
 }
@@ -300,7 +331,7 @@ void ProfileBar::importProfiles()
         return;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        emit statusMessage(tr("Could not read %1: %2").arg(path, file.errorString()), 0);
+        notify(tr("Could not read %1: %2").arg(path, file.errorString()), 0);
         return;
     }
     QStringList notes;
@@ -327,7 +358,7 @@ void ProfileBar::importProfiles()
 void ProfileBar::exportProfiles()
 {
     if (!m_store || m_store->profiles().isEmpty()) {
-        emit statusMessage(tr("There are no profiles to export."), 4000);
+        notify(tr("There are no profiles to export."), 4000);
         return;
     }
     const QString path = QFileDialog::getSaveFileName(this, tr("Export profiles"), QStringLiteral("plainkey-profiles.json"), tr("Profiles (*.json)"));
@@ -336,10 +367,10 @@ void ProfileBar::exportProfiles()
     QSaveFile file(path);
     const QByteArray json = m_store->exportJson();
     if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit()) {
-        emit statusMessage(tr("Could not write %1: %2").arg(path, file.errorString()), 0);
+        notify(tr("Could not write %1: %2").arg(path, file.errorString()), 0);
         return;
     }
-    emit statusMessage(tr("Exported %n profile(s) to %1 (no secrets).", nullptr, int(m_store->profiles().size())).arg(path), 6000);
+    notify(tr("Exported %n profile(s) to %1 (no secrets).", nullptr, int(m_store->profiles().size())).arg(path), 6000);
 }
 
 } // namespace plainkey::gui

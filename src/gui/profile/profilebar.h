@@ -70,6 +70,8 @@ private:
     void saveSecret(const QString &name, const QString &secret);
     void copySecret(const QString &from, const QString &to, bool removeSource);
     bool saveStore();
+    //! Emits statusMessage, with a notice saveStore() left for the next message, if any.
+    void notify(const QString &text, int timeoutMs);
     void updateActions();
 
     QComboBox *m_combo;
@@ -80,6 +82,7 @@ private:
     ProfileStore *m_store = nullptr;
     QPointer<SecretStore> m_secrets;
     std::function<Credentials()> m_template;
+    QString m_notice;
 };
 
 } // namespace plainkey::gui

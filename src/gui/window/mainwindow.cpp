@@ -130,6 +130,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
                              : tr("Enter your project's credentials, or use the demo (Ctrl+Shift+D)."),
                    0);
     }
+    if (m_profileStore && !m_profileStore->errorString().isEmpty())
+        showStatus(m_profileStore->errorString(), 0); // more important than how the window starts
     updateBanner();
     updateDemoControls();
     updateBusy(0);
@@ -615,8 +617,7 @@ void MainWindow::setupProfiles()
         return;
     }
     m_profileStore = std::make_unique<ProfileStore>(path);
-    if (!m_profileStore->load())
-        showStatus(m_profileStore->errorString(), 0);
+    m_profileStore->load(); // a damaged file is reported once the window has said how it starts
     if (m_options.useSettings) {
         QSettings settings;
         if (const auto migrated = m_profileStore->migrateSavedConnection(settings)) {
