@@ -1,4 +1,5 @@
 #include "cliapp.h"
+#include "profileoptions.h"
 
 #include "api/accesstokenmanager.h"
 #include "log/exchangelog.h"
@@ -52,7 +53,7 @@ CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(std::make_unique<Plain
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
-                          showSecretsOption, yesOption, insecureOption, helpOption, versionOption})
+                          showSecretsOption, yesOption, insecureOption, helpOption, versionOption, profileOption()})
         m_parser.addOption(o);
     // Commands may share an option (--by-name); the parser takes each name once.
     QSet<QString> added;
@@ -255,10 +256,19 @@ QString CliApp::oneLine(const QString &text, int maxLength)
 bool CliApp::prepareCredentials()
 {
     Credentials c;
-    const QString baseUrl = m_parser.isSet(baseUrlOption) ? m_parser.value(baseUrlOption) : qEnvironmentVariable("PLAINKEY_BASE_URL");
+    // Options, then the environment, then --profile: a variable set for one run wins over the profile.
+    bool profileOk = true;
+    const std::optional<Profile> profile = profileFromOption(*this, &profileOk);
+    if (!profileOk)
+        return false;
+    QString baseUrl = m_parser.isSet(baseUrlOption) ? m_parser.value(baseUrlOption) : qEnvironmentVariable("PLAINKEY_BASE_URL");
+    if (baseUrl.isEmpty() && profile)
+        baseUrl = profile->baseUrl.toString();
     if (!baseUrl.isEmpty())
         c.baseUrl = QUrl(baseUrl, QUrl::StrictMode);
     c.projectId = m_parser.isSet(projectIdOption) ? m_parser.value(projectIdOption) : qEnvironmentVariable("PLAINKEY_PROJECT_ID");
+    if (c.projectId.isEmpty() && profile)
+        c.projectId = profile->projectId;
     if (m_parser.isSet(secretStdinOption)) {
         m_stdinUsed = true;
         QFile in;
@@ -285,6 +295,9 @@ bool CliApp::prepareCredentials()
     } else {
         c.clientSecret = qEnvironmentVariable("PLAINKEY_CLIENT_SECRET");
     }
+    QString keychainProblem;
+    if (c.clientSecret.isEmpty() && profile)
+        c.clientSecret = profileSecret(*profile, &keychainProblem);
     const bool allowInsecure = m_parser.isSet(insecureOption);
     const auto problems = c.problems(allowInsecure);
     if (!problems.isEmpty()) {
@@ -293,6 +306,11 @@ bool CliApp::prepareCredentials()
             QString m = p.message;
             if (p.field == Credentials::Field::ProjectId && c.projectId.isEmpty())
                 m = QStringLiteral("No project ID: pass --project-id or set PLAINKEY_PROJECT_ID.");
+            else if (p.field == Credentials::Field::ClientSecret && c.clientSecret.isEmpty() && profile)
+                m = QStringLiteral("No client secret for profile \u201c%1\u201d: %2 Save one with plainkey-cli profile set-secret "
+                                   "NAME --secret-stdin, set PLAINKEY_CLIENT_SECRET, or use --secret-stdin.")
+                            .arg(profile->name, keychainProblem.isEmpty() ? QStringLiteral("none is saved in the system keychain.")
+                                                                          : keychainProblem);
             else if (p.field == Credentials::Field::ClientSecret && c.clientSecret.isEmpty())
                 m = QStringLiteral("No client secret: set PLAINKEY_CLIENT_SECRET or pass it on standard input with --secret-stdin.");
             else if (p.field == Credentials::Field::BaseUrl && c.isInsecureRemote())

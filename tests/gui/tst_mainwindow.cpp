@@ -50,6 +50,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -169,6 +170,9 @@ private slots:
     void darkPaletteApplies();
     void browserSignInIsOfferedAndVerified();
     void openSignInPageOpensLocalhostDemo();
+
+private:
+    QTemporaryDir m_profilesDir;
 };
 
 void tst_MainWindow::initTestCase()
@@ -176,6 +180,8 @@ void tst_MainWindow::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("PlainKeyTests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    // Windows with settings also keep profiles: in a folder of this run, not in the home folder.
+    qputenv("PLAINKEY_PROFILES_FILE", m_profilesDir.filePath(QStringLiteral("profiles.json")).toUtf8());
     QSettings().clear();
     QApplication::setStyle(QStringLiteral("Fusion"));
 }

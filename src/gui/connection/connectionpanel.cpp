@@ -66,17 +66,18 @@ void ConnectionPanel::loadSavedSecret()
     const Credentials entered = enteredCredentials();
     if (!m_secrets || entered.baseUrl.isEmpty() || entered.projectId.isEmpty() || !entered.clientSecret.isEmpty())
         return;
-    const QString key = SecretStore::keyFor(entered);
+    const QString key = keychainKeyFor(entered);
     m_secrets->read(key, this, [this, key](const std::optional<QString> &secret, const SecretStore::Outcome &outcome) {
         // The user may have typed in the meantime: never overwrite what they entered.
         const Credentials now = enteredCredentials();
-        if (SecretStore::keyFor(now) != key || !now.clientSecret.isEmpty()) {
+        if (keychainKeyFor(now) != key || !now.clientSecret.isEmpty()) {
             emit keychainFinished(false, tr("The form changed while the keychain was read; nothing was filled in."));
             return;
         }
         if (!secret) {
             if (!outcome.notFound)
                 emit statusMessage(outcome.message, 10000);
+            emit savedSecretLoaded(false, outcome.notFound ? QString() : outcome.message);
             emit keychainFinished(false, outcome.notFound ? QString() : outcome.message);
             return;
         }
@@ -86,15 +87,26 @@ void ConnectionPanel::loadSavedSecret()
         const QString text = tr("The client secret of project %1 was filled in from the system keychain. Press Connect.")
                                      .arg(now.projectId);
         setStatus(text, int(Theme::Tone::Muted));
+        emit savedSecretLoaded(true, text);
         emit keychainFinished(true, text);
     });
+}
+
+void ConnectionPanel::setKeychainKey(const QString &key)
+{
+    m_keychainKey = key;
+}
+
+QString ConnectionPanel::keychainKeyFor(const Credentials &credentials) const
+{
+    return m_keychainKey.isEmpty() ? SecretStore::keyFor(credentials) : m_keychainKey;
 }
 
 void ConnectionPanel::updateKeychain(const Credentials &connected)
 {
     if (!m_secrets)
         return;
-    const QString key = SecretStore::keyFor(connected);
+    const QString key = keychainKeyFor(connected);
     if (ui->rememberSecretCheck->isChecked()) {
         m_secrets->write(key, connected.clientSecret, this, [this, key](const SecretStore::Outcome &outcome) {
             if (outcome.ok)

@@ -50,6 +50,10 @@ public:
     //! Fills in the secret saved in the keychain for the form's project, if any (asynchronous;
     //! keychainFinished reports the outcome). Does nothing when a secret is already entered.
     void loadSavedSecret();
+    //! The keychain entry the form's secret is read from and remembered in (a profile's);
+    //! empty: the entry of the form's base URL and project ID.
+    void setKeychainKey(const QString &key);
+    QString keychainKey() const { return m_keychainKey; }
 
 public slots:
     //! Checks the form, applies it to the client and fetches an access token.
@@ -69,6 +73,9 @@ signals:
     //! A keychain read, save or removal finished; \a message says what happened (empty when
     //! nothing was saved for the project).
     void keychainFinished(bool ok, const QString &message);
+    //! The read of loadSavedSecret() finished: \a ok when the secret was filled in (then
+    //! keychainFinished follows the same way; this one never reports a save or a removal).
+    void savedSecretLoaded(bool ok, const QString &message);
 
 private:
     void showProblems(bool includeEmpty);
@@ -79,12 +86,15 @@ private:
     void onFetchFailed(const plainkey::ApiError &error);
     void setStatus(const QString &text, int tone);
     void updateKeychain(const plainkey::Credentials &connected);
+    QString keychainKeyFor(const plainkey::Credentials &credentials) const;
 
     std::unique_ptr<Ui::ConnectionPanel> ui;
     QPointer<PlainKeyClient> m_client;
     QPointer<SecretStore> m_secrets;
     //! The keychain entry this panel read or wrote, so clearing the box removes only that.
     QString m_savedKey;
+    //! Set by setKeychainKey(): used instead of the per-project entry.
+    QString m_keychainKey;
     bool m_attempted = false;
     bool m_awaitingFirstToken = false;
     int m_statusTone = -1;

@@ -12,6 +12,8 @@
 #include "log/logpanel.h"
 #include "net/transport.h"
 #include "presenter/presentermode.h"
+#include "profile/profilebar.h"
+#include "profile/profilestore.h"
 #include "profile/secretstore.h"
 #include "theme/theme.h"
 #include "token/accesstokenpanel.h"
@@ -53,6 +55,7 @@ const QString logLayout = QStringLiteral("log/layout");
 const QString verifyLayout = QStringLiteral("verify/layout");
 const QString autoRefresh = QStringLiteral("token/autoRefresh");
 const QString theme = QStringLiteral("view/theme");
+const QString activeProfile = QStringLiteral("profiles/active");
 } // namespace keys
 
 //! The request log dock's default share of the height below the banner, in percent.
@@ -68,8 +71,10 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/plainkey/console/icons/plainkey.png")));
 
     ui->connectionPanel->setClient(m_client);
-    if (m_options.useSettings && !m_options.keychainService.isEmpty())
-        ui->connectionPanel->setSecretStore(new SecretStore(m_options.keychainService, this));
+    if (m_options.useSettings && !m_options.keychainService.isEmpty()) {
+        m_secrets = new SecretStore(m_options.keychainService, this);
+        ui->connectionPanel->setSecretStore(m_secrets);
+    }
     ui->tokenPanel->setTokenManager(m_client->accessToken());
     ui->verifyPanel->setClient(m_client);
     ui->logPanel->setExchangeLog(m_client->exchangeLog());
@@ -108,6 +113,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     setupActions();
     setupSupportActions();
     setupStatusBar();
+    setupProfiles();
     // The left column scrolls vertically only: never narrower than its panels need.
     ScrollWidthKeeper::keep(ui->leftScroll);
 
@@ -117,12 +123,16 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     const QSettings settings;
     const bool haveSaved = m_options.useSettings && !settings.value(keys::demo, true).toBool()
             && !settings.value(keys::baseUrl).toString().isEmpty();
+    const QString lastProfile = m_profileStore && m_options.useSettings ? settings.value(keys::activeProfile).toString() : QString();
+    const bool haveProfile = !lastProfile.isEmpty() && m_profileStore->contains(lastProfile);
     const bool demo = m_options.start == ConsoleOptions::Start::Demo
-            || (m_options.start == ConsoleOptions::Start::Auto && !haveSaved);
+            || (m_options.start == ConsoleOptions::Start::Auto && !haveSaved && !haveProfile);
     ui->connectionPanel->setDemoAvailable(true);
     if (demo) {
         if (useDemo(false))
             showStatus(tr("Demo project ready on the built-in emulator: press Connect (Enter) to fetch an access token."), 0);
+    } else if (haveProfile) {
+        switchToProfile(lastProfile, false);
     } else {
         Credentials saved;
         if (m_options.useSettings) {
@@ -136,6 +146,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
                              : tr("Enter your project's credentials, or use the demo (Ctrl+Shift+D)."),
                    0);
     }
+    if (m_profileStore && !m_profileStore->errorString().isEmpty())
+        showStatus(m_profileStore->errorString(), 0); // more important than how the window starts
     updateBanner();
     updateDemoControls();
     updateBusy(0);
@@ -364,6 +376,9 @@ bool MainWindow::useDemo(bool connectNow)
         connect(m_demo, &DemoSession::slowChanged, ui->slowCheck, &QCheckBox::setChecked);
         connect(m_demo, &DemoSession::browserSignedIn, this, &MainWindow::onBrowserSignIn);
     }
+    clearActiveProfile();
+    if (m_profileBar)
+        m_profileBar->setDemoCurrent();
     ui->connectionPanel->setCredentials(m_demo->credentials());
     updateBanner();
     updateDemoControls();
@@ -407,14 +422,25 @@ void MainWindow::onBrowserSignIn(const DemoSignIn &signIn)
 
 void MainWindow::onConnectionApplied(const Credentials &credentials)
 {
-    // Anything but the demo or a server on this computer is production: changes lock.
-    m_users->changeGuard()->setDestination(plainkey::Destination::classify(credentials, m_demo && m_demo->isRunning() ? std::optional<QUrl>(m_demo->credentials().baseUrl) : std::nullopt));
+    // Edited by hand to another server or project: no longer the profile.
+    const auto profile = activeProfile();
+    if (profile && !profile->matches(credentials))
+        clearActiveProfile();
+    const bool demo = m_demo && m_demo->owns(credentials);
+    if (m_profileBar && demo)
+        m_profileBar->setDemoCurrent();
+    // A profile's kind is what the user said it is; without one, anything but the demo or a
+    // server on this computer is production: changes lock.
+    if (const auto chosen = activeProfile())
+        m_users->changeGuard()->setProduction(chosen->kind == Profile::Kind::Production);
+    else
+        m_users->changeGuard()->setDestination(plainkey::Destination::classify(
+                credentials, m_demo && m_demo->isRunning() ? std::optional<QUrl>(m_demo->credentials().baseUrl) : std::nullopt));
     updateBanner();
     updateDemoControls();
     if (!m_options.useSettings)
         return;
     QSettings settings;
-    const bool demo = m_demo && m_demo->owns(credentials);
     settings.setValue(keys::demo, demo);
     if (!demo) {
         // Where and which project, never the secret.
@@ -439,6 +465,25 @@ QString MainWindow::bannerText() const
     const Credentials &c = m_client->credentials();
     const plainkey::Destination where = destinationDetails();
     const QString url = where.baseUrl.toString();
+    if (const auto p = connectedProfile()) {
+        QString text = tr("<b>%1</b> \u00b7 %2 \u00b7 Requests go to %3 (project %4).")
+                               .arg(p->name.toHtmlEscaped(), Profile::kindName(p->kind).toUpper(), url.toHtmlEscaped(),
+                                    c.projectId.toHtmlEscaped());
+        if (p->kind == Profile::Kind::Production)
+            text += QLatin1Char(' ') + tr("Changes affect this project's real users.");
+        if (c.isInsecureRemote())
+            text += QLatin1Char(' ') + tr("<b>Unencrypted http://</b>: secrets cross the network in clear.");
+        return text;
+    }
+    if (const auto p = activeProfile()) {
+        // Chosen but not connected yet: say where requests still go, and what is waiting.
+        const QString chosen = tr("Profile <b>%1</b> (%2) is chosen: press Connect to use it.")
+                                       .arg(p->name.toHtmlEscaped(), Profile::kindName(p->kind));
+        if (c.projectId.isEmpty())
+            return tr("<b>NOT CONNECTED</b> \u00b7 %1 Nothing is sent until then.").arg(chosen);
+        return chosen + QLatin1Char(' ')
+                + tr("Until then requests go to %1 (project %2).").arg(url.toHtmlEscaped(), c.projectId.toHtmlEscaped());
+    }
     switch (where.kind) {
     case Destination::Demo: {
         QString text = tr("<b>DEMO</b> \u00b7 Requests go to the PlainKey emulator inside this program at %1. Nothing leaves "
@@ -486,12 +531,21 @@ void MainWindow::updateBanner()
         break;
     case Destination::NotConnected: break;
     }
+    QColor background = Theme::banner(tone, QApplication::palette());
+    if (const auto profile = connectedProfile()) {
+        title = tr("PlainKey Console \u2014 %1 (%2)").arg(profile->name, Profile::kindName(profile->kind));
+        background = ProfileBar::bannerColor(*profile, QApplication::palette());
+        if (c.isInsecureRemote())
+            background = Theme::banner(Theme::Tone::Error, QApplication::palette());
+    }
+    // A colour the user chose may be light: keep the text readable on it.
+    const QColor text = background.lightnessF() > 0.62 ? QColor(Qt::black) : QColor(Qt::white);
     setWindowTitle(title);
     ui->bannerLabel->setText(m_presenter && m_presenter->isOn() ? tr("<b>PRESENTER</b> \u00b7 ") + bannerText() : bannerText());
     QPalette p = ui->bannerFrame->palette();
-    p.setColor(QPalette::Window, Theme::banner(tone, QApplication::palette()));
-    p.setColor(QPalette::WindowText, Qt::white);
-    p.setColor(QPalette::Text, Qt::white);
+    p.setColor(QPalette::Window, background);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Text, text);
     ui->bannerFrame->setPalette(p);
     ui->bannerLabel->setPalette(p);
     ui->slowCheck->setPalette(p);
@@ -695,6 +749,176 @@ void MainWindow::showAbout()
                           "authentication tokens and read every request and answer, with secrets redacted.</p>"
                           "<p>The demo runs a PlainKey emulator inside this program; nothing leaves this computer.</p>")
                                .arg(QCoreApplication::applicationVersion()));
+}
+
+// ---- profiles ----------------------------------------------------------------------------
+
+void MainWindow::setupProfiles()
+{
+    const QString path = !m_options.profilesFile.isEmpty() ? m_options.profilesFile
+            : m_options.useSettings                        ? ProfileStore::defaultPath()
+                                                           : QString();
+    auto *switchAction = new QAction(tr("Switch &profile\u2026"), this);
+    switchAction->setObjectName(QStringLiteral("actionSwitchProfile"));
+    switchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    switchAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(switchAction);
+    ui->menuConnection->addAction(switchAction);
+    if (path.isEmpty()) {
+        switchAction->setEnabled(false);
+        return;
+    }
+    m_profileStore = std::make_unique<ProfileStore>(path);
+    m_profileStore->load(); // a damaged file is reported once the window has said how it starts
+    if (m_options.useSettings) {
+        QSettings settings;
+        if (const auto migrated = m_profileStore->migrateSavedConnection(settings)) {
+            // The saved connection goes on as this profile; its secret moves to the profile's entry.
+            settings.setValue(keys::activeProfile, migrated->name);
+            if (m_secrets) {
+                const QString legacy = SecretStore::keyFor(migrated->credentials());
+                const QString name = migrated->name;
+                m_secrets->read(legacy, this, [this, legacy, name](const std::optional<QString> &secret, const SecretStore::Outcome &) {
+                    if (!secret)
+                        return;
+                    m_secrets->write(Profile::secretKey(name), *secret, this, [this, legacy, name](const SecretStore::Outcome &o) {
+                        if (!o.ok)
+                            return;
+                        m_secrets->remove(legacy, this, [](const SecretStore::Outcome &) {});
+                        if (m_activeProfile == name && ui->connectionPanel->enteredCredentials().clientSecret.isEmpty())
+                            ui->connectionPanel->loadSavedSecret();
+                    });
+                });
+            }
+        }
+    }
+    m_profileBar = new ProfileBar(ui->leftWidget);
+    m_profileBar->setStores(m_profileStore.get(), m_secrets);
+    m_profileBar->setTemplateSource([this] { return ui->connectionPanel->enteredCredentials(); });
+    ui->leftLayout->insertWidget(0, m_profileBar);
+    connect(switchAction, &QAction::triggered, m_profileBar, &ProfileBar::popup);
+    connect(m_profileBar, &ProfileBar::profileChosen, this, [this](const QString &name) { switchToProfile(name, true); });
+    connect(m_profileBar, &ProfileBar::demoChosen, this, [this] { useDemo(true); });
+    connect(m_profileBar, &ProfileBar::profileEdited, this, &MainWindow::onProfileEdited);
+    connect(m_profileBar, &ProfileBar::profileRemoved, this, [this](const QString &name) {
+        m_typedSecrets.remove(name);
+        if (name == m_activeProfile)
+            clearActiveProfile();
+        updateBanner();
+    });
+    connect(m_profileBar, &ProfileBar::statusMessage, this, &MainWindow::showStatus);
+    connect(ui->connectionPanel, &ConnectionPanel::savedSecretLoaded, this, &MainWindow::onProfileKeychainRead);
+}
+
+std::optional<Profile> MainWindow::activeProfile() const
+{
+    if (m_activeProfile.isEmpty() || !m_profileStore)
+        return std::nullopt;
+    return m_profileStore->find(m_activeProfile);
+}
+
+std::optional<Profile> MainWindow::connectedProfile() const
+{
+    auto p = activeProfile();
+    if (p && !p->matches(m_client->credentials()))
+        return std::nullopt;
+    return p;
+}
+
+void MainWindow::clearActiveProfile()
+{
+    if (m_activeProfile.isEmpty())
+        return;
+    m_activeProfile.clear();
+    m_pendingKeychainProfile.clear();
+    ui->connectionPanel->setKeychainKey({});
+    if (m_profileBar)
+        m_profileBar->setCurrent({});
+    if (m_options.useSettings)
+        QSettings().remove(keys::activeProfile);
+}
+
+bool MainWindow::switchToProfile(const QString &name, bool connectNow)
+{
+    const auto profile = m_profileStore ? m_profileStore->find(name) : std::nullopt;
+    if (!profile)
+        return false;
+    // What was typed for the profile being left stays for this session (in memory only).
+    if (const auto leaving = activeProfile()) {
+        const Credentials typed = ui->connectionPanel->enteredCredentials();
+        if (leaving->matches(typed) && !typed.clientSecret.isEmpty())
+            m_typedSecrets.insert(leaving->name, typed.clientSecret);
+    }
+    m_activeProfile = profile->name;
+    m_pendingKeychainProfile.clear();
+    m_profileBar->setCurrent(profile->name);
+    Credentials c = profile->credentials();
+    c.clientSecret = m_typedSecrets.value(profile->name);
+    ui->connectionPanel->setCredentials(c);
+    ui->connectionPanel->setKeychainKey(profile->secretKey());
+    m_users->setProductionProfile(profile->kind == Profile::Kind::Production);
+    if (m_options.useSettings)
+        QSettings().setValue(keys::activeProfile, profile->name);
+    updateBanner();
+    updateDemoControls();
+    if (!c.clientSecret.isEmpty()) {
+        if (connectNow)
+            ui->connectionPanel->connectToProject();
+        return true;
+    }
+    if (m_secrets) {
+        m_pendingKeychainProfile = profile->name;
+        m_connectAfterKeychain = connectNow;
+        ui->connectionPanel->loadSavedSecret();
+    } else {
+        onProfileKeychainRead(false, {});
+    }
+    return true;
+}
+
+void MainWindow::onProfileKeychainRead(bool ok, const QString &message)
+{
+    const auto profile = activeProfile();
+    if (!profile || (m_secrets && m_pendingKeychainProfile != profile->name))
+        return; // a read for a profile left since
+    m_pendingKeychainProfile.clear();
+    const bool connectNow = std::exchange(m_connectAfterKeychain, false);
+    if (ok) {
+        if (connectNow)
+            ui->connectionPanel->connectToProject();
+        else
+            showStatus(tr("Profile \u201c%1\u201d: the client secret is filled in from the system keychain. Press Connect.").arg(profile->name), 0);
+        return;
+    }
+    QString text = tr("Profile \u201c%1\u201d has no client secret saved: enter it and press Connect (tick \u201cRemember\u201d "
+                      "to keep it in the system keychain).")
+                           .arg(profile->name);
+    if (!message.isEmpty())
+        text += QLatin1Char(' ') + message;
+    showStatus(text, 0);
+    ui->connectionPanel->focusStart();
+}
+
+void MainWindow::onProfileEdited(const QString &oldName, const Profile &profile)
+{
+    if (m_typedSecrets.contains(oldName))
+        m_typedSecrets.insert(profile.name, m_typedSecrets.take(oldName));
+    if (oldName != m_activeProfile) {
+        m_profileBar->setCurrent(m_activeProfile);
+        return;
+    }
+    if (!profile.matches(ui->connectionPanel->enteredCredentials())) {
+        switchToProfile(profile.name, false);
+        return;
+    }
+    m_activeProfile = profile.name;
+    m_profileBar->setCurrent(profile.name);
+    ui->connectionPanel->setKeychainKey(profile.secretKey());
+    if (m_options.useSettings)
+        QSettings().setValue(keys::activeProfile, profile.name);
+    if ((profile.kind == Profile::Kind::Production) != !m_users->changesAllowed())
+        m_users->setProductionProfile(profile.kind == Profile::Kind::Production);
+    updateBanner();
 }
 
 } // namespace plainkey::gui

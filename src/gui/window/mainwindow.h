@@ -4,7 +4,9 @@
 #include "demo/demosession.h"
 #include "net/destination.h"
 #include "diagnose/finding.h"
+#include "profile/profile.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -23,6 +25,8 @@ class MainWindow;
 
 namespace plainkey {
 class PlainKeyClient;
+class ProfileStore;
+class SecretStore;
 namespace emulator {
 struct EmulatorConfig;
 }
@@ -35,6 +39,7 @@ class ConnectionPanel;
 class LogPanel;
 class TroubleshooterPanel;
 class PresenterMode;
+class ProfileBar;
 class UsersPanel;
 class VerifyPanel;
 struct DemoSignIn;
@@ -57,6 +62,9 @@ struct ConsoleOptions
     QString keychainService = QStringLiteral("PlainKey Console");
     //! Start in presenter mode (--presenter).
     bool presenter = false;
+    //! The named profiles' file; empty: ProfileStore::defaultPath() with useSettings, no
+    //! profiles (the switcher hidden) without.
+    QString profilesFile;
 };
 
 //! The console: where requests go (banner), connection and access token on the left,
@@ -88,6 +96,13 @@ public:
     PresenterMode *presenterMode() const { return m_presenter; }
     //! Where File > Save support bundle… gets the troubleshooter's findings from (its last run).
     void setFindingsProvider(std::function<Findings()> provider) { m_findingsProvider = std::move(provider); }
+    ProfileBar *profileBar() const { return m_profileBar; }
+    //! The profile chosen in the switcher, if any (the banner names it once connected to it).
+    std::optional<Profile> activeProfile() const;
+    //! Applies profile \a name: its base URL and project ID, the secret from the keychain (or
+    //! typed earlier in this session), the Users tab's change guard for production. Connects
+    //! when \a connectNow and a secret is at hand; otherwise asks for the secret.
+    bool switchToProfile(const QString &name, bool connectNow = true);
 
 public slots:
     //! Starts the emulator if needed and fills in the demo credentials; \a connectNow also connects.
@@ -119,6 +134,12 @@ private:
     void onBrowserSignIn(const plainkey::gui::DemoSignIn &signIn);
     void showStatus(const QString &text, int timeoutMs);
     void showShortcuts();
+    void setupProfiles();
+    void clearActiveProfile();
+    //! The profile shown by the banner: the active one, when the client is connected to it.
+    std::optional<Profile> connectedProfile() const;
+    void onProfileEdited(const QString &oldName, const plainkey::Profile &profile);
+    void onProfileKeychainRead(bool ok, const QString &message);
     void showAbout();
 
     std::unique_ptr<Ui::MainWindow> ui;
@@ -134,6 +155,15 @@ private:
     std::function<Findings()> m_findingsProvider;
     bool m_layoutDone = false;
     bool m_splittersRestored = false;
+    SecretStore *m_secrets = nullptr;
+    std::unique_ptr<ProfileStore> m_profileStore;
+    ProfileBar *m_profileBar = nullptr;
+    QString m_activeProfile;
+    //! Secrets typed for a profile in this session, so switching away and back keeps them (memory only).
+    QHash<QString, QString> m_typedSecrets;
+    //! The profile whose keychain read is in flight after a switch, and whether to connect then.
+    QString m_pendingKeychainProfile;
+    bool m_connectAfterKeychain = false;
 };
 
 } // namespace plainkey::gui
