@@ -341,7 +341,8 @@ QList<HistoryEntry> HistoryStore::query(const HistoryQuery &query, bool *ok)
     QVariantList values;
     const QString match = ftsQuery(query.text);
     QString from = QStringLiteral("exchange e");
-    QString order = QStringLiteral("e.id DESC");
+    // Without text, the time indexes give both the range and the order.
+    QString order = QStringLiteral("e.started_at DESC, e.id DESC");
     if (!match.isEmpty()) {
         // Driven by the index, newest match first, so a common word stops at the limit.
         from = QStringLiteral("exchange_fts f JOIN exchange e ON e.id = f.rowid");
@@ -454,7 +455,8 @@ qint64 HistoryStore::usedBytes()
     return (pages - freePages) * pageSize;
 }
 
-qint64 HistoryStore::applyRetention(std::chrono::seconds maxAge, qint64 maxBytes, const QDateTime &now)
+qint64 HistoryStore::applyRetention(std::chrono::seconds maxAge, qint64 maxBytes, const QDateTime &now,
+                                    const std::function<void()> &betweenChunks)
 {
     qint64 deleted = 0;
     auto deleteWhere = [&](const QString &condition, const QVariantList &values) {
@@ -475,16 +477,43 @@ qint64 HistoryStore::applyRetention(std::chrono::seconds maxAge, qint64 maxBytes
         deleted += q.numRowsAffected();
         return exec(QStringLiteral("COMMIT"));
     };
-    if (maxAge.count() > 0 && !deleteWhere(QStringLiteral("started_at < ?"), {now.toMSecsSinceEpoch() - qint64(maxAge.count()) * 1000}))
-        return -1;
-    if (maxBytes > 0) {
-        // The oldest tenth at a time until the exchanges fit.
-        for (int round = 0; round < 64 && usedBytes() > maxBytes; ++round) {
-            const qint64 rows = count();
-            if (rows <= 0)
-                break;
-            if (!deleteWhere(QStringLiteral("id IN (SELECT id FROM exchange ORDER BY id LIMIT ?)"), {qMax<qint64>(1, rows / 10)}))
+    // In chunks of a few thousand rows, each its own transaction, so that a writer can put
+    // its pending batch in between: a large clean-up never holds new exchanges back for long.
+    constexpr qint64 chunk = 5000;
+    if (maxAge.count() > 0) {
+        const qint64 before = now.toMSecsSinceEpoch() - qint64(maxAge.count()) * 1000;
+        for (;;) {
+            const qint64 was = deleted;
+            if (!deleteWhere(QStringLiteral("id IN (SELECT id FROM exchange WHERE started_at < ? ORDER BY started_at LIMIT ?)"), {before, chunk}))
                 return -1;
+            if (deleted - was < chunk)
+                break;
+            if (betweenChunks)
+                betweenChunks();
+        }
+    }
+    if (maxBytes > 0) {
+        // The oldest first until the exchanges fit. FTS5 records a deletion as a marker that
+        // later merges fold in, so the size is looked at again once the pages are given back.
+        for (;;) {
+            if (usedBytes() <= maxBytes) {
+                // Folds the index's deletion markers in, then gives the pages back.
+                exec(QStringLiteral("INSERT INTO exchange_fts (exchange_fts, rank) VALUES ('merge', 2000)"));
+                exec(QStringLiteral("PRAGMA incremental_vacuum"));
+                if (usedBytes() <= maxBytes)
+                    break;
+            }
+            const qint64 rows = count();
+            if (rows <= 0) {
+                // Only the index's own bookkeeping is left: rewrite it whole.
+                exec(QStringLiteral("INSERT INTO exchange_fts (exchange_fts) VALUES ('optimize')"));
+                exec(QStringLiteral("PRAGMA incremental_vacuum"));
+                break;
+            }
+            if (!deleteWhere(QStringLiteral("id IN (SELECT id FROM exchange ORDER BY id LIMIT ?)"), {qBound<qint64>(1, rows / 20, chunk)}))
+                return -1;
+            if (betweenChunks)
+                betweenChunks();
         }
     }
     if (deleted > 0)
@@ -531,14 +560,26 @@ QString HistoryStore::endpointOf(const QString &pathAndQuery)
 
 QString HistoryStore::ftsQuery(const QString &text)
 {
-    // Words as FTS5's unicode61 tokenizer sees them (letters and digits); each one quoted, so
-    // nothing a person types is read as FTS5 syntax, and a prefix, so "verif" finds "verify".
+    // Words as FTS5's unicode61 tokenizer sees them (letters and digits). What a person types
+    // is never read as FTS5 syntax: each whitespace-separated part becomes one quoted phrase
+    // ("usr_77" is the phrase "usr 77"), all required; a part ending in * is a prefix. Whole
+    // words let FTS5 walk a common word's list newest first and stop at the limit; a prefix
+    // has to merge every word it covers first.
     static const QRegularExpression word(QStringLiteral("[\\p{L}\\p{N}]+"));
-    QStringList terms;
-    auto it = word.globalMatch(text);
-    while (it.hasNext())
-        terms << QStringLiteral("\"%1\"*").arg(it.next().captured(0));
-    return terms.join(QLatin1Char(' '));
+    QStringList phrases;
+    for (const QString &part : text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        QStringList tokens;
+        auto it = word.globalMatch(part);
+        while (it.hasNext())
+            tokens << it.next().captured(0);
+        if (tokens.isEmpty())
+            continue;
+        QString phrase = QLatin1Char('"') + tokens.join(QLatin1Char(' ')) + QLatin1Char('"');
+        if (part.endsWith(QLatin1Char('*')))
+            phrase += QLatin1Char('*');
+        phrases << phrase;
+    }
+    return phrases.join(QLatin1Char(' '));
 }
 
 } // namespace plainkey

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class QSqlError;
@@ -73,8 +74,9 @@ public:
     //! Bytes the exchanges and their index take in the file (free pages not counted).
     qint64 usedBytes();
     //! Deletes exchanges older than \a maxAge, then the oldest until at most \a maxBytes are
-    //! used; returns how many went, or -1.
-    qint64 applyRetention(std::chrono::seconds maxAge, qint64 maxBytes, const QDateTime &now = QDateTime::currentDateTimeUtc());
+    //! used, in chunks with \a betweenChunks called between them; returns how many went, or -1.
+    qint64 applyRetention(std::chrono::seconds maxAge, qint64 maxBytes, const QDateTime &now = QDateTime::currentDateTimeUtc(),
+                          const std::function<void()> &betweenChunks = {});
     //! Deletes every exchange.
     bool clear();
 

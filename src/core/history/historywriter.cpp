@@ -181,7 +181,7 @@ void HistoryWriter::loop()
         }
         writePending(store);
         if (retention && store) {
-            store->applyRetention(maxAge, maxBytes);
+            store->applyRetention(maxAge, maxBytes, QDateTime::currentDateTimeUtc(), [&] { writePending(store); });
             sinceRetention.restart();
         }
         for (auto &job : jobs)
