@@ -19,6 +19,7 @@ class MainWindow;
 
 namespace plainkey {
 class PlainKeyClient;
+class HistoryWriter;
 namespace emulator {
 struct EmulatorConfig;
 }
@@ -85,6 +86,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void setupHistory();
     void setupActions();
     void setupStatusBar();
     void restoreSettings();
@@ -104,6 +106,8 @@ private:
     std::unique_ptr<Ui::MainWindow> ui;
     ConsoleOptions m_options;
     PlainKeyClient *m_client;
+    //! The request history's writer (owned; see setupHistory).
+    HistoryWriter *m_history = nullptr;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
     QProgressBar *m_busyBar = nullptr;
