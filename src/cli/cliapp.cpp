@@ -2,6 +2,7 @@
 #include "profileoptions.h"
 
 #include "api/accesstokenmanager.h"
+#include "history/historywriter.h"
 #include "log/exchangelog.h"
 #include "net/transport.h"
 
@@ -38,6 +39,7 @@ const QCommandLineOption showSecretsOption(QStringLiteral("show-secrets"), QStri
 const QCommandLineOption yesOption(QStringLiteral("yes"), QStringLiteral("Do not ask before deleting."));
 const QCommandLineOption insecureOption(QStringLiteral("allow-insecure-http"),
         QStringLiteral("Allow plain http:// to a host other than this machine (sends the secret unencrypted)."));
+const QCommandLineOption noHistoryOption(QStringLiteral("no-history"), QStringLiteral("Do not record this run's exchanges in the request history."));
 const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
 const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
 
@@ -53,7 +55,7 @@ CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(std::make_unique<Plain
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
-                          showSecretsOption, yesOption, insecureOption, helpOption, versionOption, profileOption()})
+                          showSecretsOption, yesOption, insecureOption, noHistoryOption, helpOption, versionOption, profileOption()})
         m_parser.addOption(o);
     // Commands may share an option (--by-name); the parser takes each name once.
     QSet<QString> added;
@@ -390,6 +392,21 @@ int CliApp::run(const QStringList &arguments)
     if (m_verbose)
         QObject::connect(m_client->exchangeLog(), &ExchangeLog::exchangeChanged, m_client.get(), [this](int i) { printExchange(i); });
 
+    // Every exchange goes to the request history too (redacted, as the log holds it); the
+    // writer's destructor writes what is left before the program exits.
+    std::unique_ptr<HistoryWriter> history;
+    if (!m_parser.isSet(noHistoryOption) && command->words.first() != QLatin1String("history")) {
+        history = std::make_unique<HistoryWriter>();
+        // The exchanges of a run with --profile belong to that profile in the history.
+        if (m_parser.isSet(profileOption()))
+            m_historyProfile = m_parser.value(profileOption());
+        history->setProfileName(m_historyProfile);
+        history->attach(m_client->exchangeLog());
+        QObject::connect(history.get(), &HistoryWriter::notice, history.get(), [this](const QString &message) {
+            m_err << "plainkey-cli: " << oneLine(message) << '\n';
+            m_err.flush();
+        });
+    }
     return command->run(*this, positional.mid(consumed));
 }
 

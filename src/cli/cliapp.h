@@ -96,6 +96,9 @@ public:
 
     //! Makes sure the credentials are set and valid; prints why not and returns false otherwise.
     bool prepareCredentials();
+    //! The profile name recorded with this run's exchanges in the history ("default" until set).
+    void setHistoryProfile(const QString &name) { m_historyProfile = name; }
+
     //! True once standard input has been consumed (by --secret-stdin or a "-" argument).
     bool stdinUsed() const { return m_stdinUsed; }
 
@@ -113,6 +116,7 @@ private:
     bool m_yes = false;
     bool m_verbose = false;
     bool m_stdinUsed = false;
+    QString m_historyProfile = QStringLiteral("default");
 };
 
 } // namespace plainkey::cli

@@ -1,5 +1,9 @@
 #include "log/exchangelog.h"
 
+#include <QThreadPool>
+
+#include <memory>
+
 namespace plainkey {
 
 ExchangeLog::ExchangeLog(QObject *parent) : QObject(parent) {}
@@ -72,8 +76,13 @@ void ExchangeLog::clear()
     if (m_entries.empty())
         return;
     emit aboutToBeCleared();
-    m_entries.clear();
+    // Freeing 100,000 exchanges (a million small blocks) takes hundreds of milliseconds; the
+    // emptied buffer is freed on a pool thread so Clear returns at once. Nothing else refers
+    // to those exchanges any more, and the pool is drained before the application exits.
+    auto doomed = std::make_shared<std::deque<Exchange>>(std::move(m_entries));
+    m_entries = {};
     emit cleared();
+    QThreadPool::globalInstance()->start([doomed = std::move(doomed)]() mutable { doomed.reset(); });
 }
 
 void ExchangeLog::trimTo(int size)

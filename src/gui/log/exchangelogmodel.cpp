@@ -6,7 +6,10 @@
 
 #include <QGuiApplication>
 #include <QLocale>
+#include <QThreadPool>
 #include <QTimer>
+
+#include <memory>
 #include <QUrl>
 
 namespace plainkey::gui {
@@ -53,6 +56,8 @@ void ExchangeLogModel::connectLog()
         scheduleFlush();
     });
     connect(m_log, &ExchangeLog::exchangeChanged, this, [this](int index) {
+        if (index < int(m_cache.size()))
+            m_cache[size_t(index)] = cacheFor(m_log->at(index));
         const quint64 id = m_log->at(index).id;
         if (m_rows > 0 && id >= m_firstId && id < m_firstId + quint64(m_rows)) {
             const int row = int(id - m_firstId);
@@ -68,7 +73,10 @@ void ExchangeLogModel::connectLog()
         beginResetModel();
     });
     connect(m_log, &ExchangeLog::cleared, this, [this] {
-        m_cache.clear();
+        // As the log does with its exchanges: the cached keys are freed off the GUI thread.
+        auto doomed = std::make_shared<std::deque<RowCache>>(std::move(m_cache));
+        m_cache = {};
+        QThreadPool::globalInstance()->start([doomed = std::move(doomed)]() mutable { doomed.reset(); });
         m_rows = 0;
         m_firstId = 0;
         endResetModel();
@@ -142,7 +150,20 @@ ExchangeLogModel::RowCache ExchangeLogModel::cacheFor(const Exchange &exchange)
     RowCache c;
     c.path = exchange.path();
     c.endpoint = endpointOf(c.path);
+    const QChar separator(0x1f);
+    c.searchKey = (c.path + separator + exchange.operation + separator + QString::fromLatin1(exchange.method) + separator
+                   + exchange.errorText + separator + Exchange::outcomeName(exchange.outcome))
+                          .toLower()
+                          .toUtf8();
     return c;
+}
+
+std::pair<const Exchange *, const ExchangeLogModel::RowCache *> ExchangeLogModel::entryAt(int row) const
+{
+    const int index = logIndex(row);
+    if (index < 0)
+        return {nullptr, nullptr};
+    return {&m_log->at(index), &m_cache[size_t(index)]};
 }
 
 const Exchange *ExchangeLogModel::exchangeAt(int row) const

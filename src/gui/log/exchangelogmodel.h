@@ -47,6 +47,19 @@ public:
     //! The exchange's path without host (cached: the filter reads it often).
     QString pathAt(int row) const;
     Endpoint endpointAt(int row) const;
+    //! The ID of the exchange in \a row (rows are consecutive IDs), or 0 when out of range.
+    quint64 idAt(int row) const { return row >= 0 && row < m_rows ? m_firstId + quint64(row) : 0; }
+
+    //! What the filter and the sort read of one exchange, computed once per append or update.
+    struct RowCache
+    {
+        QString path;
+        //! Path, operation, method, error text and outcome, lowercased UTF-8, separated by \x1f.
+        QByteArray searchKey;
+        Endpoint endpoint = Endpoint::Other;
+    };
+    //! The exchange shown in \a row and its cached keys, or {nullptr, nullptr}.
+    std::pair<const Exchange *, const RowCache *> entryAt(int row) const;
 
     static Endpoint endpointOf(const QString &path);
     static QString endpointName(Endpoint endpoint);
@@ -61,11 +74,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct RowCache
-    {
-        QString path;
-        Endpoint endpoint;
-    };
     void connectLog();
     void scheduleFlush();
     //! The log index of model row \a row, or -1 when that exchange has left the log.

@@ -4,6 +4,8 @@
 #include "export/curlexporter.h"
 #include "log/exchangeformatter.h"
 #include "log/exchangefiltermodel.h"
+#include "log/historyscopebar.h"
+#include "history/historywriter.h"
 #include "log/exchangelog.h"
 #include "log/exchangelogmodel.h"
 #include "log/httpmessagehighlighter.h"
@@ -17,6 +19,7 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QResizeEvent>
+#include <QMessageBox>
 #include <QTimer>
 
 namespace plainkey::gui {
@@ -92,6 +95,108 @@ LogPanel::LogPanel(QWidget *parent)
     // Copy as cURL acts on the exchange shown: it sits beside that exchange's tabs, which also
     // leaves the toolbar room at 1024 px.
     ui->detailTabs->setCornerWidget(ui->curlButton, Qt::TopRightCorner);
+
+    // The history scope bar: below the toolbar, shown once a history writer is set.
+    m_scopeBar = new HistoryScopeBar(this);
+    m_scopeBar->setVisible(false);
+    ui->verticalLayout->insertWidget(1, m_scopeBar);
+    m_historyLog = new ExchangeLog(this);
+    connect(m_scopeBar, &HistoryScopeBar::scopeChanged, this, &LogPanel::setHistoryScope);
+    connect(m_scopeBar, &HistoryScopeBar::queryChanged, this, &LogPanel::reloadHistory);
+    connect(m_scopeBar, &HistoryScopeBar::clearHistoryRequested, this, &LogPanel::clearHistory);
+    // The history is searched in the database too (FTS5), so matches beyond the rows loaded show.
+    connect(m_filterTimer, &QTimer::timeout, this, &LogPanel::reloadHistory);
+    connect(ui->filterEdit, &QLineEdit::returnPressed, this, &LogPanel::reloadHistory);
+    connect(ui->statusCombo, &QComboBox::currentIndexChanged, this, &LogPanel::reloadHistory);
+    connect(ui->endpointCombo, &QComboBox::currentIndexChanged, this, &LogPanel::reloadHistory);
+}
+
+void LogPanel::setHistoryWriter(HistoryWriter *writer)
+{
+    m_history = writer;
+    m_scopeBar->setVisible(writer != nullptr);
+    if (!writer && showingHistory())
+        m_scopeBar->setHistoryScope(false);
+}
+
+bool LogPanel::showingHistory() const
+{
+    return m_log && m_log == m_historyLog;
+}
+
+void LogPanel::setHistoryScope(bool history)
+{
+    if (m_scopeBar->historyScope() != history) {
+        m_scopeBar->setHistoryScope(history); // comes back here through scopeChanged
+        return;
+    }
+    if (history == showingHistory())
+        return;
+    if (history) {
+        m_sessionLog = m_log;
+        setExchangeLog(m_historyLog);
+        reloadHistory();
+    } else {
+        m_switchingScope = true;
+        setExchangeLog(m_sessionLog);
+        m_switchingScope = false;
+        m_historyLog->clear();
+    }
+}
+
+void LogPanel::reloadHistory()
+{
+    if (!m_history || !showingHistory())
+        return;
+    HistoryQuery q = m_scopeBar->query();
+    q.text = ui->filterEdit->text().trimmed();
+    using S = ExchangeFilterModel::StatusClass;
+    switch (S(ui->statusCombo->currentData().toInt())) {
+    case S::Success: q.status = HistoryQuery::Status::Success; break;
+    case S::ClientError: q.status = HistoryQuery::Status::ClientError; break;
+    case S::ServerError: q.status = HistoryQuery::Status::ServerError; break;
+    case S::Problems: q.status = HistoryQuery::Status::Problems; break;
+    case S::Failed: q.status = HistoryQuery::Status::Failed; break;
+    case S::Any:
+    case S::Pending: break;
+    }
+    using E = ExchangeLogModel::Endpoint;
+    const E endpoint = E(ui->endpointCombo->currentData().toInt());
+    const QStringList names = HistoryStore::endpointNames();
+    const QList<E> order = {E::AccessToken, E::Verify, E::Users, E::Passkeys, E::Emulator, E::Other};
+    if (order.contains(endpoint))
+        q.endpoint = names.value(order.indexOf(endpoint));
+    bool ok = false;
+    const QList<HistoryEntry> rows = m_history->query(q, &ok);
+    m_historyLog->clear();
+    m_historyLog->setCapacity(qMax(1, q.limit));
+    for (auto it = rows.crbegin(); it != rows.crend(); ++it)
+        m_historyLog->append(it->exchange);
+    if (m_model)
+        m_model->flush();
+    if (!ok)
+        m_scopeBar->setNote(tr("The history could not be read; see the status bar."));
+    else if (rows.size() >= q.limit)
+        m_scopeBar->setNote(tr("The %L1 newest matches").arg(rows.size()));
+    else
+        m_scopeBar->setNote(tr("%Ln recorded exchange(s)", nullptr, int(rows.size())));
+}
+
+void LogPanel::clearHistory()
+{
+    if (!m_history)
+        return;
+    const auto answer = QMessageBox::question(this, tr("Clear history"),
+                                              tr("Delete every exchange recorded in the request history (%1)? This session's log stays.")
+                                                      .arg(m_history->path()),
+                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    if (m_history->clearHistory())
+        emit statusMessage(tr("The request history was cleared."), 5000);
+    else
+        emit statusMessage(tr("The request history could not be cleared; see the messages above."), 0);
+    reloadHistory();
 }
 
 LogPanel::~LogPanel() = default;
@@ -100,6 +205,11 @@ void LogPanel::setExchangeLog(ExchangeLog *log)
 {
     if (m_log == log)
         return;
+    // A new session log while the history is shown: it is shown when the scope goes back.
+    if (log != m_historyLog && showingHistory() && !m_switchingScope) {
+        m_sessionLog = log;
+        return;
+    }
     if (m_log)
         m_log->disconnect(this);
     ui->tableView->setModel(nullptr);

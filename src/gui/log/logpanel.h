@@ -13,10 +13,15 @@ namespace Ui {
 class LogPanel;
 }
 
+namespace plainkey {
+class HistoryWriter;
+}
+
 namespace plainkey::gui {
 
 class ExchangeFilterModel;
 class ExchangeLogModel;
+class HistoryScopeBar;
 class HttpMessageHighlighter;
 
 //! The request log: every exchange in a sortable, filterable table, and the selected one's
@@ -33,6 +38,12 @@ public:
     ExchangeLogModel *logModel() const { return m_model; }
     ExchangeFilterModel *filterModel() const { return m_filter; }
 
+    //! Lets the panel show the whole request history on demand (a scope switch above the
+    //! table); without a writer it shows only the session.
+    void setHistoryWriter(HistoryWriter *writer);
+    HistoryScopeBar *historyScopeBar() const { return m_scopeBar; }
+    bool showingHistory() const;
+
     bool followNewest() const;
     //! The exchange the detail pane shows, or 0.
     quint64 currentExchangeId() const { return m_currentId; }
@@ -48,6 +59,12 @@ public slots:
     void clear();
     void focusFilter();
     void focusTable();
+    //! Shows this session (false) or the history (true).
+    void setHistoryScope(bool history);
+    //! Reads the history again with the current filters (history scope only).
+    void reloadHistory();
+    //! Asks, then deletes every exchange of the history.
+    void clearHistory();
 
 signals:
     void statusMessage(const QString &text, int timeoutMs);
@@ -80,6 +97,13 @@ private:
     bool m_selectingProgrammatically = false;
     bool m_splitterDragged = false;
     bool m_splitterRestored = false;
+    // The history scope: the session's log is kept aside while the panel shows m_historyLog,
+    // an in-memory log filled from the history database.
+    HistoryScopeBar *m_scopeBar = nullptr;
+    QPointer<HistoryWriter> m_history;
+    QPointer<ExchangeLog> m_sessionLog;
+    ExchangeLog *m_historyLog = nullptr;
+    bool m_switchingScope = false;
 };
 
 } // namespace plainkey::gui

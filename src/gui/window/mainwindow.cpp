@@ -1,4 +1,6 @@
 #include "window/mainwindow.h"
+
+#include "history/historywriter.h"
 #include "ui_mainwindow.h"
 
 #include "api/accesstokenmanager.h"
@@ -64,6 +66,20 @@ constexpr int kLogSharePercent = 26;
 constexpr int kWindowStateVersion = 1;
 } // namespace
 
+void MainWindow::setupHistory()
+{
+    // Every exchange also goes to the request history, written on the writer's own thread:
+    // opening the file (and moving a damaged one aside) never delays the window.
+    const QSettings settings;
+    m_history = new HistoryWriter(HistoryStore::defaultPath(), this);
+    m_history->setRetention(std::chrono::hours(24) * settings.value(QStringLiteral("history/maxAgeDays"), 30).toInt(),
+                            settings.value(QStringLiteral("history/maxMegabytes"), 200).toLongLong() * 1024 * 1024);
+    m_history->setProfileName(QStringLiteral("default"));
+    m_history->attach(m_client->exchangeLog());
+    connect(m_history, &HistoryWriter::notice, this, [this](const QString &message) { showStatus(message, 0); });
+    ui->logPanel->setHistoryWriter(m_history);
+}
+
 MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     : QMainWindow(parent), ui(std::make_unique<Ui::MainWindow>()), m_options(options), m_client(new PlainKeyClient(this))
 {
@@ -78,6 +94,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     ui->tokenPanel->setTokenManager(m_client->accessToken());
     ui->verifyPanel->setClient(m_client);
     ui->logPanel->setExchangeLog(m_client->exchangeLog());
+    setupHistory();
     m_users = new UsersPanel(m_client, ui->usersTab);
     ui->usersTabLayout->addWidget(m_users);
     m_troubleshooter = new TroubleshooterPanel(m_client, ui->troubleshootTab);
@@ -431,7 +448,11 @@ void MainWindow::onConnectionApplied(const Credentials &credentials)
         m_profileBar->setDemoCurrent();
     // A profile's kind is what the user said it is; without one, anything but the demo or a
     // server on this computer is production: changes lock.
-    if (const auto chosen = activeProfile())
+    const auto chosen = activeProfile();
+    // The history files each exchange under the profile it was made with.
+    if (m_history)
+        m_history->setProfileName(chosen ? chosen->name : demo ? QStringLiteral("demo") : QStringLiteral("default"));
+    if (chosen)
         m_users->changeGuard()->setProduction(chosen->kind == Profile::Kind::Production);
     else
         m_users->changeGuard()->setDestination(plainkey::Destination::classify(

@@ -27,6 +27,7 @@ namespace plainkey {
 class PlainKeyClient;
 class ProfileStore;
 class SecretStore;
+class HistoryWriter;
 namespace emulator {
 struct EmulatorConfig;
 }
@@ -118,6 +119,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void setupHistory();
     void setupActions();
     //! Save support bundle… and Presenter mode, added to the menus from code.
     void setupSupportActions();
@@ -145,6 +147,8 @@ private:
     std::unique_ptr<Ui::MainWindow> ui;
     ConsoleOptions m_options;
     PlainKeyClient *m_client;
+    //! The request history's writer (owned; see setupHistory).
+    HistoryWriter *m_history = nullptr;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
     TroubleshooterPanel *m_troubleshooter = nullptr;
