@@ -9,6 +9,11 @@
 #   packaging/setup.sh bench      build and run the benchmarks (they print their figures)
 #   packaging/setup.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each for
 #                                 SECONDS (default 60) on a copy of its seed corpus
+#   packaging/setup.sh package    build the Debian packages (release build in build-package/),
+#                                 check them (lintian, desktop-file-validate, appstreamcli) and
+#                                 print the path of each .deb
+#   packaging/setup.sh installed-test  as root on a throwaway machine (CI): install the packages
+#                                 built by `package`, use them, purge them (packaging/test-installed.sh)
 #   packaging/setup.sh deps       only install the Debian packages
 set -euo pipefail
 
@@ -29,6 +34,10 @@ command -v npm >/dev/null || packages+=(npm)
 
 # Only the fuzz command needs clang and its libFuzzer runtime; the other commands build with g++.
 fuzz_packages=(clang-14 libclang-rt-14-dev)
+# Only the package command: CPack's DEB generator (dpkg-shlibdeps, fakeroot), the checkers, and
+# bash-completion for the installed test's completion check. The icon's PNGs are committed;
+# librsvg2-bin (rsvg-convert) is for packaging/render-icons.sh after an edit of the SVG.
+package_packages=(dpkg-dev fakeroot lintian desktop-file-utils appstream bash-completion librsvg2-bin)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -47,11 +56,19 @@ install_deps() { # install_deps [extra packages...]
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# PLAINKEY_WERROR=1 in the environment (.ci/run sets it) makes every warning an error in the
+# builds below, also in a build folder configured before.
+werror_option() {
+    if [ -n "${PLAINKEY_WERROR:-}" ]; then echo -DPLAINKEY_WERROR=ON; fi
+}
+
 build() { # build DIR [cmake options...]
     local dir=$1
     shift
     if [ ! -f "$dir/build.ninja" ]; then
-        cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+        cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(werror_option) "$@"
+    elif [ -n "$(werror_option)" ]; then
+        cmake -B "$dir" $(werror_option) >/dev/null
     fi
     cmake --build "$dir" -j "$(nproc)"
 }
@@ -76,16 +93,54 @@ run_tests() { # run_tests DIR
     # A private session bus: keychain tests get their own Secret Service, and nothing a
     # test starts outlives the run.
     if command -v dbus-run-session >/dev/null; then
-        dbus-run-session -- ctest --test-dir "$dir" --output-on-failure --timeout 300 -j 2
+        dbus-run-session -- ctest --test-dir "$dir" --output-on-failure --timeout 300 -j 2 -LE installed
     else
-        ctest --test-dir "$dir" --output-on-failure --timeout 300 -j 2
+        ctest --test-dir "$dir" --output-on-failure --timeout 300 -j 2 -LE installed
     fi
+}
+
+# Release packages in build-package/: Debian's build flags (hardening: -fstack-protector-strong,
+# _FORTIFY_SOURCE, relro/now) as debhelper would set them, --as-needed so a program depends only
+# on the libraries it uses, stripped by CPack. No tests or benchmarks in this build.
+build_packages() {
+    local dir=build-package
+    if [ ! -f "$dir/build.ninja" ]; then
+        (
+            export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+            export DEB_LDFLAGS_MAINT_APPEND=-Wl,--as-needed
+            eval "$(dpkg-buildflags --export=sh)"
+            # CMake reads CXXFLAGS but not CPPFLAGS (-D_FORTIFY_SOURCE=2); debhelper joins them too.
+            export CXXFLAGS="$CPPFLAGS $CXXFLAGS"
+            cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr $(werror_option) \
+                -DPLAINKEY_BUILD_TESTS=OFF -DPLAINKEY_BUILD_BENCH=OFF -DPLAINKEY_INSTALLED_TEST=ON
+        )
+    elif [ -n "$(werror_option)" ]; then
+        cmake -B "$dir" $(werror_option) >/dev/null
+    fi
+    cmake --build "$dir" -j "$(nproc)"
+    rm -f "$dir"/plainkey-*.deb
+    (cd "$dir" && cpack -G DEB >cpack.log 2>&1) || { cat "$dir/cpack.log" >&2; exit 1; }
+    desktop-file-validate packaging/linux/io.plainkey.Console.desktop
+    appstreamcli validate --no-net --explain "$dir/packaging/io.plainkey.Console.metainfo.xml"
+    # Errors fail the command; the warnings that remain are explained in packaging/README.md.
+    lintian --fail-on error "$dir"/plainkey-*.deb
+    for deb in "$dir"/plainkey-*.deb; do
+        echo "$(pwd)/$deb"
+    done
 }
 
 command=${1:-run}
 case "$command" in
 deps)
     install_deps
+    ;;
+package)
+    install_deps "${package_packages[@]}"
+    build_packages
+    ;;
+installed-test)
+    # The packages of `package`; the test installs them, so only where that is wanted (root).
+    ctest --test-dir build-package -L installed --output-on-failure
     ;;
 run)
     install_deps
@@ -105,7 +160,9 @@ test)
 sanitize)
     install_deps
     browser_test_modules
-    build build-asan -DPLAINKEY_SANITIZE=ON -DPLAINKEY_BUILD_BENCH=OFF
+    # Warnings are errors in the test and package builds; GCC's sanitizer instrumentation adds
+    # warnings of its own (flow analysis through the checks), which are not failures here.
+    PLAINKEY_WERROR= build build-asan -DPLAINKEY_SANITIZE=ON -DPLAINKEY_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_tests build-asan
     ;;
 bench)
@@ -166,7 +223,7 @@ fuzz)
     fi
     ;;
 *)
-    echo "usage: packaging/setup.sh run|test|sanitize|bench|deps|fuzz [SECONDS]" >&2
+    echo "usage: packaging/setup.sh run|test|sanitize|bench|package|installed-test|deps|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

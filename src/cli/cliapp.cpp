@@ -40,8 +40,6 @@ const QCommandLineOption yesOption(QStringLiteral("yes"), QStringLiteral("Do not
 const QCommandLineOption insecureOption(QStringLiteral("allow-insecure-http"),
         QStringLiteral("Allow plain http:// to a host other than this machine (sends the secret unencrypted)."));
 const QCommandLineOption noHistoryOption(QStringLiteral("no-history"), QStringLiteral("Do not record this run's exchanges in the request history."));
-const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
 
 } // namespace
 
@@ -55,8 +53,11 @@ CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(std::make_unique<Plain
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
-                          showSecretsOption, yesOption, insecureOption, noHistoryOption, helpOption, versionOption, profileOption()})
+                          showSecretsOption, yesOption, insecureOption, noHistoryOption, profileOption()})
         m_parser.addOption(o);
+    // -h/--help and -v/--version as every Qt program spells them; the man page is made from this help.
+    m_parser.addHelpOption();
+    m_parser.addVersionOption();
     // Commands may share an option (--by-name); the parser takes each name once.
     QSet<QString> added;
     for (const Command &c : registry()) {
@@ -90,7 +91,9 @@ void CliApp::printHelp()
              "Commands:\n";
     for (const Command &c : registry()) {
         const QString left = (c.words.join(QLatin1Char(' ')) + QLatin1Char(' ') + c.arguments).trimmed();
-        m_out << "  " << left.leftJustified(34) << ' ' << c.summary << '\n';
+        // At least two spaces before the summary, as QCommandLineParser does: the man page and the
+        // completion split the two there.
+        m_out << "  " << left.leftJustified(33) << "  " << c.summary << '\n';
     }
     m_out << "\nOptions:\n";
     const QString help = m_parser.helpText();
@@ -358,14 +361,13 @@ int CliApp::run(const QStringList &arguments)
     m_verbose = m_parser.isSet(verboseOption);
     m_showSecrets = m_parser.isSet(showSecretsOption);
     m_yes = m_parser.isSet(yesOption);
-    if (m_parser.isSet(versionOption)) {
-        m_out << "plainkey-cli " << QCoreApplication::applicationVersion() << '\n';
-        return ExitOk;
-    }
+    if (m_parser.isSet(QStringLiteral("version")))
+        m_parser.showVersion(); // "plainkey-cli VERSION" on standard output; exits 0
     const QStringList positional = m_parser.positionalArguments();
-    if (m_parser.isSet(helpOption) || positional.isEmpty() || positional.first() == QLatin1String("help")) {
+    const bool helpAsked = m_parser.isSet(QStringLiteral("help")) || m_parser.isSet(QStringLiteral("help-all"));
+    if (helpAsked || positional.isEmpty() || positional.first() == QLatin1String("help")) {
         printHelp();
-        return positional.isEmpty() && !m_parser.isSet(helpOption) ? ExitUsage : ExitOk;
+        return positional.isEmpty() && !helpAsked ? ExitUsage : ExitOk;
     }
     int consumed = 0;
     const Command *command = findCommand(positional, &consumed);
