@@ -52,14 +52,17 @@ CliApp::CliApp() : m_out(stdout), m_err(stderr), m_client(std::make_unique<Plain
 {
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    // Commands may share an option (--by-name), also with the global ones (history's --profile
+    // filter is the global --profile); the parser takes each name once.
+    QSet<QString> added;
     for (const auto &o : {baseUrlOption, projectIdOption, secretStdinOption, timeoutOption, jsonOption, verboseOption,
-                          showSecretsOption, yesOption, insecureOption, noHistoryOption, profileOption()})
+                          showSecretsOption, yesOption, insecureOption, noHistoryOption, profileOption()}) {
+        added.insert(o.names().first());
         m_parser.addOption(o);
+    }
     // -h/--help and -v/--version as every Qt program spells them; the man page is made from this help.
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    // Commands may share an option (--by-name); the parser takes each name once.
-    QSet<QString> added;
     for (const Command &c : registry()) {
         for (const auto &o : c.options) {
             if (!added.contains(o.names().first())) {

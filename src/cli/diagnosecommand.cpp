@@ -3,9 +3,16 @@
 #include "cliapp.h"
 #include "commandsupport.h"
 
+#include "api/accesstokenmanager.h"
+#include "api/plainkeyclient.h"
 #include "diagnose/diagnosis.h"
+#include "export/supportbundle.h"
+#include "log/exchangelog.h"
+#include "net/transport.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
+#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -20,16 +27,44 @@ const QCommandLineOption bundleOption(QStringLiteral("bundle"),
         QStringLiteral("diagnose: also save a support bundle (findings and this run's exchanges, redacted) to this file."),
         QStringLiteral("file"));
 
-//! HOOK for --bundle FILE (issue 10.5; the bundle writer is core's, from another change): diagnose
-//! calls this after the checks, whatever they found, with the finished \a diagnosis (its findings)
-//! and app.client()'s exchange log at hand. It returns ExitOk once the file is written, else the
-//! exit code after printing why, which then replaces the diagnosis's. Until the writer is wired
-//! here, it says so and exits 2.
+const QCommandLineOption noMaskOption(QStringLiteral("no-mask"),
+        QStringLiteral("diagnose --bundle: leave user names, e-mail addresses and user IDs in the bundle unmasked (secrets stay redacted)."));
+
+//! --bundle FILE: after the checks, whatever they found, the findings and this run's exchanges
+//! as one self-contained HTML file for a ticket. ExitOk once written; else why, and exit 4.
 int writeSupportBundle(CliApp &app, const Diagnosis &diagnosis, const QString &path)
 {
-    Q_UNUSED(diagnosis)
-    Q_UNUSED(path)
-    return app.usage(QStringLiteral("--bundle is not available in this build yet: save the findings with --json instead"));
+    SupportBundleContent content;
+    content.programName = QStringLiteral("plainkey-cli");
+    content.programVersion = QCoreApplication::applicationVersion();
+    const Credentials &c = app.client().credentials();
+    content.baseUrl = c.normalizedBaseUrl();
+    content.projectId = c.projectId;
+    content.destinationKind = c.isLoopback() ? QStringLiteral("local (a server on this computer)") : QStringLiteral("live (PlainKey)");
+    if (const auto skew = app.client().accessToken()->clockSkew())
+        content.clockSkewMs = std::chrono::duration_cast<std::chrono::milliseconds>(*skew).count();
+    content.findings = diagnosis.findings();
+    content.exchanges = app.client().exchangeLog()->snapshot();
+    content.maskPersonalData = !app.parser().isSet(noMaskOption);
+    content.redactor = &app.client().transport()->redactor();
+    QSaveFile file(path);
+    QString error;
+    if (!file.open(QIODevice::WriteOnly))
+        error = file.errorString();
+    else if (!SupportBundle::write(content, &file, &error))
+        file.cancelWriting();
+    else if (!file.commit())
+        error = file.errorString();
+    if (!error.isEmpty()) {
+        app.err() << "plainkey-cli: could not write the support bundle to " << path << ": " << CliApp::oneLine(error, 0)
+                  << "\nChoose a folder you can write to, e.g. --bundle ~/plainkey-bundle.html\n";
+        app.err().flush();
+        return ExitFailure;
+    }
+    app.err() << "Saved the support bundle to " << path << " (secrets redacted"
+              << (content.maskPersonalData ? ", user names, e-mail addresses and user IDs masked)" : "; personal data NOT masked)") << '\n';
+    app.err().flush();
+    return ExitOk;
 }
 
 //! "PASS", "FAIL", "COULD NOT CHECK": a verdict as a column a person scans down.
@@ -122,7 +157,7 @@ const CommandRegistration registration({
         {{QStringLiteral("diagnose")}, QStringLiteral("[USER] [--token TOKEN|-]"),
          QStringLiteral("Why can't this person sign in? Runs the troubleshooter's checks; exit 0 nothing wrong, "
                         "1 found why, 3 credentials refused, 4 could not check."),
-         diagnoseCommand, {byNameOption(), tokenOption, bundleOption}},
+         diagnoseCommand, {byNameOption(), tokenOption, bundleOption, noMaskOption}},
 });
 
 } // namespace

@@ -2,6 +2,7 @@
 // export it as HAR, clear it.
 
 #include "cliapp.h"
+#include "profileoptions.h"
 
 #include "export/harexporter.h"
 #include "history/historystore.h"
@@ -21,8 +22,6 @@ namespace {
 
 const QCommandLineOption searchOption(QStringLiteral("search"), QStringLiteral("history: words to find in paths, operations, errors and bodies."),
                                       QStringLiteral("text"));
-const QCommandLineOption profileFilterOption(QStringLiteral("profile"), QStringLiteral("Profile name (history: only its exchanges)."),
-                                             QStringLiteral("name"));
 const QCommandLineOption sinceOption(QStringLiteral("since"), QStringLiteral("history: only exchanges since 30s, 15m, 2h, 7d ago or an ISO date-time."),
                                      QStringLiteral("when"));
 const QCommandLineOption untilOption(QStringLiteral("until"), QStringLiteral("history: only exchanges before 30s, 15m, 2h, 7d ago or an ISO date-time."),
@@ -58,7 +57,7 @@ std::optional<HistoryQuery> readQuery(CliApp &app, int defaultLimit, int *exitCo
     QCommandLineParser &p = app.parser();
     HistoryQuery q;
     q.text = p.value(searchOption);
-    q.profile = p.value(profileFilterOption);
+    q.profile = p.value(profileOption());
     q.limit = defaultLimit;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const auto &[option, target] : {std::pair{&sinceOption, &q.from}, std::pair{&untilOption, &q.to}}) {
@@ -238,7 +237,7 @@ int historyClearCommand(CliApp &app, const QStringList &args)
     return ExitOk;
 }
 
-const QList<QCommandLineOption> kFilterOptions = {searchOption, profileFilterOption, sinceOption, untilOption,
+const QList<QCommandLineOption> kFilterOptions = {searchOption, profileOption(), sinceOption, untilOption,
                                                   statusOption, endpointOption, limitOption};
 
 const CommandRegistration registration({

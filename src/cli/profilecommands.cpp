@@ -314,7 +314,7 @@ const QCommandLineOption &profileOption()
 {
     static const QCommandLineOption option(QStringLiteral("profile"),
             QStringLiteral("Use a saved profile's base URL, project ID and keychain secret (the PLAINKEY_* variables and the "
-                           "options above win)."),
+                           "options above win); with history: only that profile's exchanges."),
             QStringLiteral("name"));
     return option;
 }

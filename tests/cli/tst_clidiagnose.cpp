@@ -13,7 +13,9 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
@@ -80,6 +82,8 @@ private slots:
     void usageErrorsExitTwo();
     void oversizedStandardInputIsRefusedWhole();
     void helpListsDiagnose();
+    void bundleHoldsFindingsWithoutSecretsOrPersonalData();
+    void bundleThatCannotBeWrittenExitsFour();
 
 private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {});
@@ -456,6 +460,59 @@ void tst_CliDiagnose::helpListsDiagnose()
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains(QLatin1String("diagnose [USER] [--token TOKEN|-]")));
     QVERIFY(r.out.contains(QLatin1String("--token")));
+}
+
+
+namespace {
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+} // namespace
+
+void tst_CliDiagnose::bundleHoldsFindingsWithoutSecretsOrPersonalData()
+{
+    const QString id = signUp(QStringLiteral("grace"));
+    const QString token = signIn(id);
+    const QString name = QStringLiteral("grace-%1@example.com").arg(m_unique);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+
+    const QString masked = dir.filePath(QStringLiteral("masked.html"));
+    Run r = cli({QStringLiteral("diagnose"), id, QStringLiteral("--token"), token, QStringLiteral("--bundle"), masked});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.err.contains(QLatin1String("Saved the support bundle to")), qPrintable(r.err));
+    QByteArray html = readAll(masked);
+    QVERIFY(html.startsWith("<!DOCTYPE html>") || html.contains("<html"));
+    QVERIFY(html.contains("id=\"har\""));
+    QVERIFY(html.contains("token-passkey")); // the findings are in it
+    const QList<QByteArray> secrets = {token.toUtf8(), token.split(QLatin1Char('.')).last().toUtf8(), m_clientSecret.toUtf8(),
+                                       m_accessToken};
+    for (const QByteArray &s : secrets)
+        QVERIFY2(!html.contains(s), "a secret is in the bundle");
+    QVERIFY2(!html.contains("pk_at_"), "an access token is in the bundle");
+    QVERIFY2(!html.contains(id.toUtf8()), "the user ID is in a masked bundle");
+    QVERIFY2(!html.contains(name.toUtf8()), "the user name is in a masked bundle");
+
+    // Unmasked on request: personal data is there, secrets still are not.
+    const QString open = dir.filePath(QStringLiteral("open.html"));
+    r = cli({QStringLiteral("diagnose"), id, QStringLiteral("--bundle"), open, QStringLiteral("--no-mask")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.err.contains(QLatin1String("NOT masked")), qPrintable(r.err));
+    html = readAll(open);
+    QVERIFY(html.contains(id.toUtf8()));
+    for (const QByteArray &s : secrets)
+        QVERIFY2(!html.contains(s), "a secret is in the unmasked bundle");
+}
+
+void tst_CliDiagnose::bundleThatCannotBeWrittenExitsFour()
+{
+    const QString id = signUp(QStringLiteral("linus"));
+    const Run r = cli({QStringLiteral("diagnose"), id, QStringLiteral("--bundle"), QStringLiteral("/nonexistent-folder/bundle.html")});
+    QCOMPARE(r.exitCode, 4);
+    QVERIFY2(r.err.contains(QLatin1String("could not write the support bundle to /nonexistent-folder/bundle.html")), qPrintable(r.err));
+    QVERIFY(!QFile::exists(QStringLiteral("/nonexistent-folder/bundle.html")));
 }
 
 QTEST_GUILESS_MAIN(tst_CliDiagnose)

@@ -126,6 +126,7 @@ const TabCase kTabs[] = {
         {"Verify", "verifyTab", checkVerify},
         {"Users", "usersTab", checkUsers},
         {"Log", nullptr, checkLog},
+        {"Troubleshooter", "troubleshootTab", nullptr},
 };
 
 const QSize kSizes[] = {QSize(1366, 768), QSize(1024, 640)};

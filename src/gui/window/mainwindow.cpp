@@ -61,7 +61,7 @@ const QString activeProfile = QStringLiteral("profiles/active");
 } // namespace keys
 
 //! The request log dock's default share of the height below the banner, in percent.
-constexpr int kLogSharePercent = 26;
+constexpr int kLogSharePercent = 28;
 //! Version of the dock layout in QSettings (QMainWindow::saveState); a different one is ignored.
 constexpr int kWindowStateVersion = 1;
 } // namespace
@@ -99,6 +99,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     ui->usersTabLayout->addWidget(m_users);
     m_troubleshooter = new TroubleshooterPanel(m_client, ui->troubleshootTab);
     ui->troubleshootTabLayout->addWidget(m_troubleshooter);
+    // A support bundle carries the troubleshooter's last run (a run still going: what it found so far).
+    setFindingsProvider([this] { return m_troubleshooter->diagnosis()->findings(); });
     m_client->accessToken()->setAutoRefresh(true);
 
     connect(ui->connectionPanel, &ConnectionPanel::connectionApplied, this, &MainWindow::onConnectionApplied);
@@ -662,7 +664,7 @@ void MainWindow::resetLayout()
     const int height = centralWidget()->height() + ui->logDock->height();
     // Never below what the log needs, with two lines more for its exchange summary, which
     // wraps (the dock's minimum counts it as one line).
-    const int log = qMax(height * kLogSharePercent / 100, ui->logDock->minimumSizeHint().height() + 2 * fontMetrics().lineSpacing());
+    const int log = qMax(height * kLogSharePercent / 100, ui->logDock->minimumSizeHint().height() + 3 * fontMetrics().lineSpacing());
     resizeDocks({ui->logDock}, {log}, Qt::Vertical);
 }
 
