@@ -3,12 +3,12 @@
 // processes takes about 9 ms a flow on this machine, per shared/design.md).
 // Figures only; nothing here passes or fails.
 
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
 #include "emulator/emulator.h"
-#include "log/exchangelog.h"
-#include "log/redactor.h"
-#include "net/transport.h"
+#include "core/log/exchangelog.h"
+#include "core/log/redactor.h"
+#include "core/net/transport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

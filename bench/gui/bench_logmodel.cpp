@@ -5,9 +5,9 @@
 //
 //   bench_logmodel [count]      (QT_QPA_PLATFORM defaults to offscreen)
 
-#include "log/exchangefiltermodel.h"
-#include "log/exchangelog.h"
-#include "log/exchangelogmodel.h"
+#include "core/log/exchangelog.h"
+#include "gui/log/exchangefiltermodel.h"
+#include "gui/log/exchangelogmodel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -5,7 +5,7 @@
 //
 //   bench_history [count] [file]      (default 1000000, a temporary file)
 
-#include "history/historystore.h"
+#include "core/history/historystore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -3,10 +3,10 @@
 //
 //   bench_usersimport [--names N] [--chunk-sizes 500,100,1000]
 
-#include "api/plainkeyclient.h"
+#include "core/api/plainkeyclient.h"
 #include "emulator/emulator.h"
-#include "users/userimporter.h"
-#include "users/userimportlist.h"
+#include "core/users/userimporter.h"
+#include "core/users/userimportlist.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,10 +1,10 @@
-#include "cliapp.h"
-#include "profileoptions.h"
+#include "cli/cliapp.h"
+#include "cli/profileoptions.h"
 
-#include "api/accesstokenmanager.h"
-#include "history/historywriter.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/history/historywriter.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/plainkeyclient.h"
+#include "core/api/plainkeyclient.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>

@@ -1,7 +1,7 @@
-#include "commandsupport.h"
+#include "cli/commandsupport.h"
 
-#include "cliapp.h"
-#include "users/userlookup.h"
+#include "cli/cliapp.h"
+#include "core/users/userlookup.h"
 
 #include <QEventLoop>
 

@@ -3,9 +3,9 @@
 // What the user and passkey commands share: their common options, reading a USER or
 // PASSKEY-ID argument, and looking a user up by ID or name.
 
-#include "api/result.h"
-#include "users/user.h"
-#include "users/useridentifier.h"
+#include "core/api/result.h"
+#include "core/users/user.h"
+#include "core/users/useridentifier.h"
 
 #include <QCommandLineOption>
 #include <QStringList>

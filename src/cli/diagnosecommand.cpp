@@ -1,14 +1,14 @@
 // plainkey-cli diagnose [USER] [--by-name] [--token TOKEN|-]: the sign-in troubleshooter for
 // terminals and tickets, on core's Diagnosis (the console's Troubleshooter tab runs the same checks).
-#include "cliapp.h"
-#include "commandsupport.h"
+#include "cli/cliapp.h"
+#include "cli/commandsupport.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "diagnose/diagnosis.h"
-#include "export/supportbundle.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/diagnose/diagnosis.h"
+#include "core/export/supportbundle.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

@@ -1,11 +1,11 @@
 // plainkey-cli history: read the request history the console and the CLI record, search it,
 // export it as HAR, clear it.
 
-#include "cliapp.h"
-#include "profileoptions.h"
+#include "cli/cliapp.h"
+#include "cli/profileoptions.h"
 
-#include "export/harexporter.h"
-#include "history/historystore.h"
+#include "core/export/harexporter.h"
+#include "core/history/historystore.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "cliapp.h"
+#include "cli/cliapp.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>

@@ -1,13 +1,13 @@
 // plainkey-cli passkeys list, passkey get|delete|label|begin
-#include "cliapp.h"
-#include "commandsupport.h"
+#include "cli/cliapp.h"
+#include "cli/commandsupport.h"
 
-#include "log/redactor.h"
-#include "net/transport.h"
-#include "users/aaguidcatalog.h"
-#include "users/passkeyops.h"
-#include "users/passkeysummary.h"
-#include "users/userops.h"
+#include "core/log/redactor.h"
+#include "core/net/transport.h"
+#include "core/users/aaguidcatalog.h"
+#include "core/users/passkeyops.h"
+#include "core/users/passkeysummary.h"
+#include "core/users/userops.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // plainkey-cli profile add, list, remove, set-secret, import, export; and --profile.
-#include "cliapp.h"
-#include "profileoptions.h"
+#include "cli/cliapp.h"
+#include "cli/profileoptions.h"
 
-#include "profile/profilestore.h"
-#include "profile/secretstore.h"
+#include "core/profile/profilestore.h"
+#include "core/profile/secretstore.h"
 
 #include <QEventLoop>
 #include <QFile>

@@ -3,7 +3,7 @@
 // The global --profile option, for CliApp::prepareCredentials (the profile commands themselves
 // are in profilecommands.cpp).
 
-#include "profile/profile.h"
+#include "core/profile/profile.h"
 
 #include <QCommandLineOption>
 

@@ -1,11 +1,11 @@
 // plainkey-cli token, verify
-#include "cliapp.h"
+#include "cli/cliapp.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/verifytoken.h"
-#include "token/jwtinspector.h"
-#include "token/tokeninput.h"
-#include "verify/verifyverdict.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/verifytoken.h"
+#include "core/token/jwtinspector.h"
+#include "core/token/tokeninput.h"
+#include "core/verify/verifyverdict.h"
 
 #include <QEventLoop>
 #include <QJsonObject>

@@ -1,11 +1,11 @@
 // plainkey-cli user get|find|create|rename|delete, users import
-#include "cliapp.h"
-#include "commandsupport.h"
+#include "cli/cliapp.h"
+#include "cli/commandsupport.h"
 
-#include "users/passkeyops.h"
-#include "users/userimporter.h"
-#include "users/userimportlist.h"
-#include "users/userops.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userimporter.h"
+#include "core/users/userimportlist.h"
+#include "core/users/userops.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

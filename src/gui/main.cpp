@@ -1,6 +1,6 @@
 // plainkey-console: the PlainKey Console desktop program.
-#include "theme/theme.h"
-#include "window/mainwindow.h"
+#include "gui/theme/theme.h"
+#include "gui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -11,11 +11,11 @@
 #include "chromiumprocess.h"
 #include "emulatorcredentials.h"
 
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
 #include "emulator/emulator.h"
 #include "rawhttpserver.h"
-#include "users/passkeyops.h"
+#include "core/users/passkeyops.h"
 
 #include <QCborMap>
 #include <QCborValue>

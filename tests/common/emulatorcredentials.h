@@ -2,7 +2,7 @@
 
 // The credentials a client needs for an in-process emulator: its URL and its project.
 
-#include "api/credentials.h"
+#include "core/api/credentials.h"
 #include "emulator/emulator.h"
 
 inline plainkey::Credentials emulatorCredentials(const plainkey::emulator::Emulator &emu)

@@ -1,9 +1,9 @@
 // ApiError: every failure gets a message a person can act on, built from the status, PlainKey's
 // own words, Retry-After and the host, whatever the body looks like.
 
-#include "api/apierror.h"
-#include "api/jsonreader.h"
-#include "net/httpmessage.h"
+#include "core/api/apierror.h"
+#include "core/api/jsonreader.h"
+#include "core/net/httpmessage.h"
 
 #include <QLocale>
 #include <QSet>

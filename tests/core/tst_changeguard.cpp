@@ -1,7 +1,7 @@
 // ChangeGuard: against a live PlainKey, changes stay locked until unlocked for the session;
 // a new destination is a new session.
 
-#include "profile/changeguard.h"
+#include "core/profile/changeguard.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,7 +1,7 @@
 // Credentials: what is wrong before anything is sent, where each endpoint is, and which
 // hosts count as this machine.
 
-#include "api/credentials.h"
+#include "core/api/credentials.h"
 
 #include <QTest>
 

@@ -3,8 +3,8 @@
 // exactly the recorded bytes. The commands are run through /bin/sh with a stand-in curl
 // that prints its arguments, so the tests check what the shell makes of them.
 
-#include "export/curlexporter.h"
-#include "log/redactor.h"
+#include "core/export/curlexporter.h"
+#include "core/log/redactor.h"
 
 #include <QProcess>
 #include <QProcessEnvironment>

@@ -2,8 +2,8 @@
 // exactly one unchanged argument whatever it holds, secrets come only from the environment,
 // and the body curl would send is the body that was sent.
 
-#include "export/curlexporter.h"
-#include "log/redactor.h"
+#include "core/export/curlexporter.h"
+#include "core/log/redactor.h"
 
 #include <QDir>
 #include <QProcess>

@@ -1,7 +1,7 @@
 // Destination: where requests go, decided from the credentials in use, the demo emulator's URL
 // and (while nothing is connected) the form's credentials.
 
-#include "net/destination.h"
+#include "core/net/destination.h"
 
 #include <QTest>
 

@@ -7,11 +7,11 @@
 #include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "diagnose/diagnosis.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/diagnose/diagnosis.h"
 #include "emulator/emulator.h"
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>

@@ -2,9 +2,9 @@
 // by placeholders. The URLs are the ones the client builds for every operation of the contract
 // (under the emulator's /server and /browser base paths) and exchanges as the log records them.
 
-#include "log/endpoint.h"
+#include "core/log/endpoint.h"
 
-#include "log/exchange.h"
+#include "core/log/exchange.h"
 
 #include <QTest>
 

@@ -2,7 +2,7 @@
 // exchange after the oldest are dropped, bodies capped and flagged, and the signals a model
 // needs to stay in step.
 
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QSignalSpy>
 #include <QTest>

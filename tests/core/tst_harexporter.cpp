@@ -3,8 +3,8 @@
 // way the transport redacts them leave no secret in the archive; bodies that are not text,
 // cut bodies and hostile values survive the trip.
 
-#include "export/harexporter.h"
-#include "log/redactor.h"
+#include "core/export/harexporter.h"
+#include "core/log/redactor.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

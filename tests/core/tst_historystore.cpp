@@ -1,9 +1,9 @@
 // The request history on real SQLite files: written, reopened, searched by every filter,
 // retention, Clear, a damaged file moved aside, the writer thread, and kill -9 while writing.
 
-#include "history/historystore.h"
-#include "history/historywriter.h"
-#include "log/exchangelog.h"
+#include "core/history/historystore.h"
+#include "core/history/historywriter.h"
+#include "core/log/exchangelog.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,7 +1,7 @@
 // JsonReader: the body is the JSON shape the contract promises, or an error that says what came
 // instead and which keys are missing or of the wrong type.
 
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 #include <QElapsedTimer>
 #include <QTest>

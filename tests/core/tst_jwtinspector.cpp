@@ -1,6 +1,6 @@
 // JwtInspection: a token is decoded locally only when it is a JWT, and says why when it is not.
 
-#include "token/jwtinspector.h"
+#include "core/token/jwtinspector.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -2,7 +2,7 @@
 // as PlainKey's contract writes them (through Passkey::fromJson), the same bytes the emulator
 // and the wire tests use.
 
-#include "users/passkeysummary.h"
+#include "core/users/passkeysummary.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // PersonalDataMasker: user IDs, user names, e-mail and IP addresses never survive masking, in any
 // of the forms a body, a header or a URL carries them, and one value always gets one placeholder.
 
-#include "log/personaldatamasker.h"
-#include "log/redactor.h"
+#include "core/log/personaldatamasker.h"
+#include "core/log/redactor.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -2,8 +2,8 @@
 // each profile in a real Secret Service (a private GNOME Keyring started by
 // tests/common/with-secret-service.sh for this test alone).
 
-#include "profile/profilestore.h"
-#include "profile/secretstore.h"
+#include "core/profile/profilestore.h"
+#include "core/profile/secretstore.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 // Redactor: no secret reaches the log, an export or the screen, whatever the body looks like.
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 // Redactor regressions found by the fuzz target tests/fuzz/fuzz_redactor.cpp: each test feeds
 // the unit what the fuzzer found (made readable) and checks the promise that was broken.
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QTest>
 

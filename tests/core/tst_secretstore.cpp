@@ -1,7 +1,7 @@
 // The client secret in the system keychain, against a real Secret Service: a private session
 // bus and GNOME Keyring started by tests/common/with-secret-service.sh for this test alone.
 
-#include "profile/secretstore.h"
+#include "core/profile/secretstore.h"
 
 #include <QCoreApplication>
 #include <QProcess>

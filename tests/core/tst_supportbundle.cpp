@@ -4,14 +4,14 @@
 #include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
 #include "emulator/emulator.h"
-#include "export/supportbundle.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
-#include "users/userops.h"
+#include "core/export/supportbundle.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
+#include "core/users/userops.h"
 
 #include <QBuffer>
 #include <QFile>

@@ -1,7 +1,7 @@
 // Timestamp: PlainKey's expiresAt as ISO 8601, epoch seconds or epoch milliseconds, and nothing
 // else; durations and relative times for people.
 
-#include "time/timestamp.h"
+#include "core/time/timestamp.h"
 
 #include <QJsonObject>
 #include <QTest>

@@ -1,6 +1,6 @@
 // TokenInput: whatever a person pastes, the console gets the bare token or a reason why not.
 
-#include "token/tokeninput.h"
+#include "core/token/tokeninput.h"
 
 #include <QTest>
 

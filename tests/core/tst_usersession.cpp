@@ -4,11 +4,11 @@
 
 #include "emulatorcredentials.h"
 
-#include "api/plainkeyclient.h"
-#include "log/exchangelog.h"
+#include "core/api/plainkeyclient.h"
+#include "core/log/exchangelog.h"
 #include "emulator/emulator.h"
 #include "emulator/emulatorstore.h"
-#include "users/usersession.h"
+#include "core/users/usersession.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,9 +1,9 @@
 // VerifyHistory: the tokens verified in this session, by fingerprint only, and the rule that a
 // token verified before needs a second request before it is sent again.
 
-#include "verify/verifyhistory.h"
+#include "core/verify/verifyhistory.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // What the verify panel says about time: when the token expires or expired by this computer's
 // clock, and when this computer and PlainKey disagree about the time.
 
-#include "verify/verifytiming.h"
+#include "core/verify/verifytiming.h"
 
 #include <QTest>
 

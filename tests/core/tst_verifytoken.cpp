@@ -1,7 +1,7 @@
 // VerifyToken: the request it sends, how a verify answer is read (valid, not valid, broken), and
 // what a not-valid reason means in plain words.
 
-#include "api/verifytoken.h"
+#include "core/api/verifytoken.h"
 
 #include <QJsonObject>
 #include <QSet>

@@ -2,7 +2,7 @@
 // read from the wire bytes the emulator sends (through VerifyToken::read), so the verdict is
 // decided on what a real answer carries; failures are the ApiErrors core produces.
 
-#include "verify/verifyverdict.h"
+#include "core/verify/verifyverdict.h"
 
 #include <QTest>
 

@@ -3,10 +3,10 @@
 
 #include "fuzzcommon.h"
 
-#include "api/verifytoken.h"
-#include "users/aaguidcatalog.h"
-#include "users/passkeyops.h"
-#include "users/userops.h"
+#include "core/api/verifytoken.h"
+#include "core/users/aaguidcatalog.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userops.h"
 
 #include <functional>
 

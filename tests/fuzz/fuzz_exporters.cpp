@@ -4,8 +4,8 @@
 
 #include "fuzzcommon.h"
 
-#include "export/curlexporter.h"
-#include "export/harexporter.h"
+#include "core/export/curlexporter.h"
+#include "core/export/harexporter.h"
 
 using namespace plainkey;
 

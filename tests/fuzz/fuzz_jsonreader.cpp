@@ -4,7 +4,7 @@
 
 #include "fuzzcommon.h"
 
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 #include <QJsonArray>
 #include <QStringList>

@@ -2,7 +2,7 @@
 
 #include "fuzzcommon.h"
 
-#include "token/jwtinspector.h"
+#include "core/token/jwtinspector.h"
 
 using namespace plainkey;
 

@@ -8,7 +8,7 @@
 
 #include "fuzzcommon.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QUrl>
 

@@ -3,7 +3,7 @@
 
 #include "fuzzcommon.h"
 
-#include "time/timestamp.h"
+#include "core/time/timestamp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

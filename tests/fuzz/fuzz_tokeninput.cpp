@@ -3,8 +3,8 @@
 
 #include "fuzzcommon.h"
 
-#include "token/jwtinspector.h"
-#include "token/tokeninput.h"
+#include "core/token/jwtinspector.h"
+#include "core/token/tokeninput.h"
 
 using namespace plainkey;
 

@@ -3,7 +3,7 @@
 
 #include "fuzzcommon.h"
 
-#include "users/userimportlist.h"
+#include "core/users/userimportlist.h"
 
 using namespace plainkey;
 

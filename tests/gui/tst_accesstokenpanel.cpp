@@ -6,13 +6,13 @@
 #include "widgettesthelper.h"
 #include "rawhttpserver.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "token/accesstokenpanel.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/token/accesstokenpanel.h"
 
 #include <QApplication>
 #include <QCheckBox>
-#include "clipboard/secretclipboard.h"
+#include "gui/clipboard/secretclipboard.h"
 
 #include <QClipboard>
 #include <QMimeData>

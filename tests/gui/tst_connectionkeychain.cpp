@@ -5,12 +5,12 @@
 
 #include "emulatorcredentials.h"
 #include "widgettesthelper.h"
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "connection/connectionpanel.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/connection/connectionpanel.h"
 #include "emulator/emulator.h"
-#include "profile/secretstore.h"
-#include "window/mainwindow.h"
+#include "core/profile/secretstore.h"
+#include "gui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCheckBox>

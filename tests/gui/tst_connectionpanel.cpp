@@ -4,12 +4,12 @@
 // Cancel stops a slow fetch.
 
 #include "widgettesthelper.h"
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "connection/connectionpanel.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/connection/connectionpanel.h"
 #include "emulator/emulator.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QCheckBox>
 #include <QLabel>

@@ -1,9 +1,9 @@
 // The import dialog reads a list file off the GUI thread: the window keeps handling events
 // while a big list is read and parsed, and the preview arrives when it is done.
 
-#include "api/plainkeyclient.h"
-#include "users/importrowmodel.h"
-#include "users/importusersdialog.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/users/importrowmodel.h"
+#include "gui/users/importusersdialog.h"
 
 #include <QLabel>
 #include <QPushButton>

@@ -1,11 +1,11 @@
 // The log panel's scope switch: this session by default, the whole request history on
 // demand (searched in the database by text, profile and time), and Clear history.
 
-#include "history/historywriter.h"
-#include "log/exchangefiltermodel.h"
-#include "log/exchangelog.h"
-#include "log/historyscopebar.h"
-#include "log/logpanel.h"
+#include "core/history/historywriter.h"
+#include "core/log/exchangelog.h"
+#include "gui/log/exchangefiltermodel.h"
+#include "gui/log/historyscopebar.h"
+#include "gui/log/logpanel.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -2,9 +2,9 @@
 // appends, updates, trims and clears (QAbstractItemModelTester), and filtering by text,
 // status class and endpoint.
 
-#include "log/exchangefiltermodel.h"
-#include "log/exchangelog.h"
-#include "log/exchangelogmodel.h"
+#include "core/log/exchangelog.h"
+#include "gui/log/exchangefiltermodel.h"
+#include "gui/log/exchangelogmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

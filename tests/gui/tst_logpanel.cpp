@@ -5,11 +5,11 @@
 #include "widgettesthelper.h"
 #include "rawhttpserver.h"
 
-#include "log/exchangefiltermodel.h"
-#include "log/exchangelog.h"
-#include "log/exchangelogmodel.h"
-#include "log/logpanel.h"
-#include "net/transport.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
+#include "gui/log/exchangefiltermodel.h"
+#include "gui/log/exchangelogmodel.h"
+#include "gui/log/logpanel.h"
 
 #include <QApplication>
 #include <QCheckBox>

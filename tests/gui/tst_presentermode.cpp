@@ -3,17 +3,19 @@
 // presenter mode on, no widget shows any of them, the banner says PRESENTER, the font grew,
 // Copy still copies the real value (with a notice), and turning it off restores the screen.
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "log/exchangelog.h"
-#include "log/logpanel.h"
-#include "net/transport.h"
-#include "presenter/presentermode.h"
-#include "token/accesstokenpanel.h"
-#include "users/userops.h"
-#include "users/userspanel.h"
-#include "verify/verifypanel.h"
-#include "window/mainwindow.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/diagnose/diagnosis.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
+#include "core/users/userops.h"
+#include "gui/log/logpanel.h"
+#include "gui/presenter/presentermode.h"
+#include "gui/token/accesstokenpanel.h"
+#include "gui/troubleshoot/troubleshooterpanel.h"
+#include "gui/users/userspanel.h"
+#include "gui/verify/verifypanel.h"
+#include "gui/window/mainwindow.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -167,6 +169,15 @@ bool tst_PresenterMode::fillSession(MainWindow &w)
         return false;
     m_userId = userIdEdit->text();
     const QString authToken = named<QLineEdit>(verify, "tokenEdit")->text();
+    // The Troubleshooter's findings on the signed-in user and their token: IDs in its evidence.
+    // (Before Reveal: its credentials check fetches a new access token.)
+    TroubleshooterPanel *trouble = w.troubleshooterPanel();
+    QSignalSpy diagnosed(trouble->diagnosis(), &Diagnosis::finished);
+    trouble->setUser(m_userId, false);
+    trouble->setToken(authToken);
+    trouble->run();
+    if (!diagnosed.wait(30000))
+        return false;
     // Shown in clear, as a person would after pressing Reveal.
     named<QLineEdit>(verify, "tokenEdit")->setEchoMode(QLineEdit::Normal);
     named<QToolButton>(w.tokenPanel(), "revealButton")->click();

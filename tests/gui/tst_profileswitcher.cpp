@@ -4,17 +4,17 @@
 
 #include "emulatorcredentials.h"
 #include "widgettesthelper.h"
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "connection/connectionpanel.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/connection/connectionpanel.h"
 #include "emulator/emulator.h"
-#include "profile/profilebar.h"
-#include "profile/profiledialog.h"
-#include "profile/profilestore.h"
-#include "profile/secretstore.h"
-#include "theme/theme.h"
-#include "users/userspanel.h"
-#include "window/mainwindow.h"
+#include "gui/profile/profilebar.h"
+#include "gui/profile/profiledialog.h"
+#include "core/profile/profilestore.h"
+#include "core/profile/secretstore.h"
+#include "gui/theme/theme.h"
+#include "gui/users/userspanel.h"
+#include "gui/window/mainwindow.h"
 
 #include <QAbstractItemView>
 #include <QApplication>

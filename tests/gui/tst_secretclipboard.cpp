@@ -1,7 +1,7 @@
 // SecretClipboard: a copied secret carries the password-manager hint and leaves the clipboard
 // after the delay, unless the user copied something else since.
 
-#include "clipboard/secretclipboard.h"
+#include "gui/clipboard/secretclipboard.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -2,13 +2,13 @@
 // the masking box ticked, a write that fails says why and keeps every choice, and the saved file
 // holds the session without secrets (and without personal data unless the box was unticked).
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "bundle/supportbundledialog.h"
-#include "export/supportbundle.h"
-#include "log/exchangelog.h"
-#include "verify/verifypanel.h"
-#include "window/mainwindow.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/export/supportbundle.h"
+#include "core/log/exchangelog.h"
+#include "gui/bundle/supportbundledialog.h"
+#include "gui/verify/verifypanel.h"
+#include "gui/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>

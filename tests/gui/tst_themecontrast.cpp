@@ -1,8 +1,8 @@
 // Coloured text stays readable on both palettes: the theme's tones, and the import dialog's
 // per-row statuses, keep at least WCAG's 3:1 contrast against the background they sit on.
 
-#include "theme/theme.h"
-#include "users/importrowmodel.h"
+#include "gui/theme/theme.h"
+#include "gui/users/importrowmodel.h"
 
 #include <QApplication>
 #include <QBrush>

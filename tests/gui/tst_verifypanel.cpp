@@ -5,11 +5,11 @@
 // PlainKey is not presented as a verdict.
 
 #include "widgettesthelper.h"
-#include "api/plainkeyclient.h"
-#include "demo/demosession.h"
+#include "core/api/plainkeyclient.h"
+#include "gui/demo/demosession.h"
 #include "emulator/emulatorconfig.h"
-#include "log/exchangelog.h"
-#include "verify/verifypanel.h"
+#include "core/log/exchangelog.h"
+#include "gui/verify/verifypanel.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -4,12 +4,12 @@
 #include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
 #include "emulator/emulator.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -4,13 +4,13 @@
 #include "echoingserver.h"
 #include "rawhttpserver.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
-#include "export/curlexporter.h"
-#include "export/harexporter.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
+#include "core/export/curlexporter.h"
+#include "core/export/harexporter.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

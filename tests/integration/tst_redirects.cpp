@@ -4,11 +4,11 @@
 
 #include "rawhttpserver.h"
 
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
-#include "export/harexporter.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
+#include "core/export/harexporter.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -6,16 +6,16 @@
 #include "emulatorcredentials.h"
 #include "httptesthelper.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
 #include "emulator/emulator.h"
 #include "emulator/emulatorthread.h"
-#include "net/transport.h"
-#include "users/passkeyops.h"
-#include "users/userimporter.h"
-#include "users/userlookup.h"
-#include "users/userops.h"
+#include "core/net/transport.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userimporter.h"
+#include "core/users/userlookup.h"
+#include "core/users/userops.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,12 +1,12 @@
 // Users and passkeys in core without a network: how answers are read into User and Passkey,
 // how requests are shaped, the AAGUID table, and how import files are read.
 
-#include "users/aaguidcatalog.h"
-#include "users/passkey.h"
-#include "users/passkeyops.h"
-#include "users/user.h"
-#include "users/userimportlist.h"
-#include "users/userops.h"
+#include "core/users/aaguidcatalog.h"
+#include "core/users/passkey.h"
+#include "core/users/passkeyops.h"
+#include "core/users/user.h"
+#include "core/users/userimportlist.h"
+#include "core/users/userops.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

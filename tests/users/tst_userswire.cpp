@@ -4,14 +4,14 @@
 
 #include "rawhttpserver.h"
 
-#include "api/plainkeyclient.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
-#include "users/passkeyops.h"
-#include "users/userimporter.h"
-#include "users/userimportlist.h"
-#include "users/userlookup.h"
-#include "users/userops.h"
+#include "core/api/plainkeyclient.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userimporter.h"
+#include "core/users/userimportlist.h"
+#include "core/users/userlookup.h"
+#include "core/users/userops.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

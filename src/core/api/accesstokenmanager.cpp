@@ -1,10 +1,10 @@
-#include "api/accesstokenmanager.h"
+#include "core/api/accesstokenmanager.h"
 
-#include "api/jsonreader.h"
-#include "log/logging.h"
-#include "log/redactor.h"
-#include "net/transport.h"
-#include "time/bootclock.h"
+#include "core/api/jsonreader.h"
+#include "core/log/logging.h"
+#include "core/log/redactor.h"
+#include "core/net/transport.h"
+#include "core/time/bootclock.h"
 
 #include <QTimer>
 #include <QUrl>

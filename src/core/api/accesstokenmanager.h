@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/apierror.h"
-#include "api/credentials.h"
+#include "core/api/apierror.h"
+#include "core/api/credentials.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,10 +1,10 @@
-#include "api/apicall.h"
+#include "core/api/apicall.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/jsonreader.h"
-#include "api/plainkeyclient.h"
-#include "log/logging.h"
-#include "net/transport.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/jsonreader.h"
+#include "core/api/plainkeyclient.h"
+#include "core/log/logging.h"
+#include "core/net/transport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

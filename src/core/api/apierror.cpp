@@ -1,8 +1,8 @@
-#include "api/apierror.h"
+#include "core/api/apierror.h"
 
-#include "api/jsonreader.h"
-#include "log/redactor.h"
-#include "net/httpmessage.h"
+#include "core/api/jsonreader.h"
+#include "core/log/redactor.h"
+#include "core/net/httpmessage.h"
 
 #include <algorithm>
 

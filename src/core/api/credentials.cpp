@@ -1,4 +1,4 @@
-#include "api/credentials.h"
+#include "core/api/credentials.h"
 
 #include <QHostAddress>
 

@@ -1,4 +1,4 @@
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>

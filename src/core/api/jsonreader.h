@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/result.h"
-#include "net/httpmessage.h"
+#include "core/api/result.h"
+#include "core/net/httpmessage.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

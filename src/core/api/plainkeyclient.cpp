@@ -1,9 +1,9 @@
-#include "api/plainkeyclient.h"
+#include "core/api/plainkeyclient.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/verifytoken.h"
-#include "log/exchangelog.h"
-#include "net/transport.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/verifytoken.h"
+#include "core/log/exchangelog.h"
+#include "core/net/transport.h"
 
 #include <QTimer>
 

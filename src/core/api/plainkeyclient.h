@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/apicall.h"
-#include "api/credentials.h"
-#include "api/result.h"
+#include "core/api/apicall.h"
+#include "core/api/credentials.h"
+#include "core/api/result.h"
 
 #include <QObject>
 

@@ -1,6 +1,6 @@
-#include "api/verifytoken.h"
+#include "core/api/verifytoken.h"
 
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

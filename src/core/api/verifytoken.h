@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/apirequest.h"
-#include "api/result.h"
-#include "time/timestamp.h"
+#include "core/api/apirequest.h"
+#include "core/api/result.h"
+#include "core/time/timestamp.h"
 
 #include <QVariantMap>
 

@@ -1,16 +1,16 @@
-#include "diagnose/diagnosis.h"
+#include "core/diagnose/diagnosis.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
-#include "log/exchangelog.h"
-#include "log/redactor.h"
-#include "net/transport.h"
-#include "time/timestamp.h"
-#include "token/jwtinspector.h"
-#include "token/tokeninput.h"
-#include "users/passkeyops.h"
-#include "users/userlookup.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
+#include "core/log/exchangelog.h"
+#include "core/log/redactor.h"
+#include "core/net/transport.h"
+#include "core/time/timestamp.h"
+#include "core/token/jwtinspector.h"
+#include "core/token/tokeninput.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userlookup.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

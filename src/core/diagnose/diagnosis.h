@@ -1,6 +1,6 @@
 #pragma once
 
-#include "diagnose/finding.h"
+#include "core/diagnose/finding.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "export/curlexporter.h"
+#include "core/export/curlexporter.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QRegularExpression>
 #include <QUrl>

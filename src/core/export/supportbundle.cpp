@@ -1,8 +1,8 @@
-#include "export/supportbundle.h"
+#include "core/export/supportbundle.h"
 
-#include "export/harexporter.h"
-#include "log/personaldatamasker.h"
-#include "log/redactor.h"
+#include "core/export/harexporter.h"
+#include "core/log/personaldatamasker.h"
+#include "core/log/redactor.h"
 
 #include <QIODevice>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "diagnose/finding.h"
-#include "log/exchange.h"
+#include "core/diagnose/finding.h"
+#include "core/log/exchange.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,4 +1,4 @@
-#include "history/historystore.h"
+#include "core/history/historystore.h"
 
 #include <QAtomicInteger>
 #include <QDir>

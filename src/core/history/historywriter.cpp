@@ -1,6 +1,6 @@
-#include "history/historywriter.h"
+#include "core/history/historywriter.h"
 
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QElapsedTimer>
 #include <QThread>

@@ -1,6 +1,6 @@
-#include "log/endpoint.h"
+#include "core/log/endpoint.h"
 
-#include "log/exchange.h"
+#include "core/log/exchange.h"
 
 #include <QRegularExpression>
 #include <QStringList>

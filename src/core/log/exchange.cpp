@@ -1,4 +1,4 @@
-#include "log/exchange.h"
+#include "core/log/exchange.h"
 
 #include <QUrl>
 

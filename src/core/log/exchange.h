@@ -1,6 +1,6 @@
 #pragma once
 
-#include "net/httpmessage.h"
+#include "core/net/httpmessage.h"
 
 #include <QDateTime>
 #include <QString>

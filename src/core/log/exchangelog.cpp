@@ -1,4 +1,4 @@
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QThreadPool>
 

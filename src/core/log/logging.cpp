@@ -1,4 +1,4 @@
-#include "log/logging.h"
+#include "core/log/logging.h"
 
 Q_LOGGING_CATEGORY(lcNet, "plainkey.net", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcToken, "plainkey.token", QtInfoMsg)

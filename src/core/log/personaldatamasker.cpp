@@ -1,6 +1,6 @@
-#include "log/personaldatamasker.h"
+#include "core/log/personaldatamasker.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QHostAddress>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "log/exchange.h"
-#include "net/httpmessage.h"
+#include "core/log/exchange.h"
+#include "core/net/httpmessage.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "net/destination.h"
+#include "core/net/destination.h"
 
 #include <QCoreApplication>
 

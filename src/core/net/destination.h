@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/credentials.h"
-#include "text/tone.h"
+#include "core/api/credentials.h"
+#include "core/text/tone.h"
 
 #include <QString>
 #include <QUrl>

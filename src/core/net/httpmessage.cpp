@@ -1,6 +1,6 @@
-#include "net/httpmessage.h"
+#include "core/net/httpmessage.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 namespace plainkey {
 

@@ -1,7 +1,7 @@
-#include "net/transport.h"
+#include "core/net/transport.h"
 
-#include "log/exchangelog.h"
-#include "log/logging.h"
+#include "core/log/exchangelog.h"
+#include "core/log/logging.h"
 
 #include <QElapsedTimer>
 #include <QLocale>

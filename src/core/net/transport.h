@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/apierror.h"
-#include "log/redactor.h"
-#include "net/httpmessage.h"
+#include "core/api/apierror.h"
+#include "core/log/redactor.h"
+#include "core/net/httpmessage.h"
 
 #include <QObject>
 #include <QPointer>

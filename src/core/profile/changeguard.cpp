@@ -1,4 +1,4 @@
-#include "profile/changeguard.h"
+#include "core/profile/changeguard.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "net/destination.h"
+#include "core/net/destination.h"
 
 #include <QObject>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "profile/profile.h"
+#include "core/profile/profile.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,4 +1,4 @@
-#include "profile/secretstore.h"
+#include "core/profile/secretstore.h"
 
 #include <qt6keychain/keychain.h>
 

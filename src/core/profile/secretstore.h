@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/credentials.h"
+#include "core/api/credentials.h"
 
 #include <QObject>
 #include <QPointer>

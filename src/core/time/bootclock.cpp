@@ -1,4 +1,4 @@
-#include "time/bootclock.h"
+#include "core/time/bootclock.h"
 
 #include <ctime>
 

@@ -1,4 +1,4 @@
-#include "time/timestamp.h"
+#include "core/time/timestamp.h"
 
 #include <QTimeZone>
 

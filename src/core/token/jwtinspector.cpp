@@ -1,6 +1,6 @@
-#include "token/jwtinspector.h"
+#include "core/token/jwtinspector.h"
 
-#include "time/timestamp.h"
+#include "core/time/timestamp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "token/tokeninput.h"
+#include "core/token/tokeninput.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

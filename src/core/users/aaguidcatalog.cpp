@@ -1,6 +1,6 @@
-#include "users/aaguidcatalog.h"
+#include "core/users/aaguidcatalog.h"
 
-#include "users/userslogging.h"
+#include "core/users/userslogging.h"
 
 #include <QFile>
 #include <QJsonDocument>

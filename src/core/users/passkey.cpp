@@ -1,7 +1,7 @@
-#include "users/passkey.h"
+#include "core/users/passkey.h"
 
-#include "api/jsonreader.h"
-#include "users/aaguidcatalog.h"
+#include "core/api/jsonreader.h"
+#include "core/users/aaguidcatalog.h"
 
 #include <QJsonArray>
 

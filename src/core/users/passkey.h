@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/result.h"
-#include "time/timestamp.h"
+#include "core/api/result.h"
+#include "core/time/timestamp.h"
 
 #include <QJsonObject>
 #include <QMetaType>

@@ -1,7 +1,7 @@
-#include "users/passkeyops.h"
+#include "core/users/passkeyops.h"
 
-#include "api/jsonreader.h"
-#include "users/userops.h"
+#include "core/api/jsonreader.h"
+#include "core/users/userops.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

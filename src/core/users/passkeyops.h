@@ -1,9 +1,9 @@
 #pragma once
 
-#include "api/apirequest.h"
-#include "api/result.h"
-#include "users/passkey.h"
-#include "users/useridentifier.h"
+#include "core/api/apirequest.h"
+#include "core/api/result.h"
+#include "core/users/passkey.h"
+#include "core/users/useridentifier.h"
 
 #include <QList>
 #include <QPair>

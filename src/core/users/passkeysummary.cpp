@@ -1,4 +1,4 @@
-#include "users/passkeysummary.h"
+#include "core/users/passkeysummary.h"
 
 #include <QCoreApplication>
 

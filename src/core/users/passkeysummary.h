@@ -1,7 +1,7 @@
 #pragma once
 
-#include "text/tone.h"
-#include "users/passkey.h"
+#include "core/text/tone.h"
+#include "core/users/passkey.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "users/user.h"
+#include "core/users/user.h"
 
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 namespace plainkey {
 

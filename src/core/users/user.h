@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/result.h"
+#include "core/api/result.h"
 
 #include <QJsonObject>
 #include <QMetaType>

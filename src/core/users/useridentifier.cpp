@@ -1,4 +1,4 @@
-#include "users/useridentifier.h"
+#include "core/users/useridentifier.h"
 
 namespace plainkey {
 

@@ -1,8 +1,8 @@
-#include "users/userimporter.h"
+#include "core/users/userimporter.h"
 
-#include "api/plainkeyclient.h"
-#include "users/userops.h"
-#include "users/userslogging.h"
+#include "core/api/plainkeyclient.h"
+#include "core/users/userops.h"
+#include "core/users/userslogging.h"
 
 #include <QHash>
 #include <QTimer>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/apierror.h"
-#include "users/userimportlist.h"
+#include "core/api/apierror.h"
+#include "core/users/userimportlist.h"
 
 #include <QElapsedTimer>
 #include <QList>

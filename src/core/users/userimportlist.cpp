@@ -1,4 +1,4 @@
-#include "users/userimportlist.h"
+#include "core/users/userimportlist.h"
 
 #include <QFile>
 #include <QFileInfo>

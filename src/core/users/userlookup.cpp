@@ -1,6 +1,6 @@
-#include "users/userlookup.h"
+#include "core/users/userlookup.h"
 
-#include "users/userops.h"
+#include "core/users/userops.h"
 
 #include <QTimer>
 

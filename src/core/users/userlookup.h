@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/plainkeyclient.h"
-#include "users/user.h"
-#include "users/useridentifier.h"
+#include "core/api/plainkeyclient.h"
+#include "core/users/user.h"
+#include "core/users/useridentifier.h"
 
 namespace plainkey {
 

@@ -1,6 +1,6 @@
-#include "users/userops.h"
+#include "core/users/userops.h"
 
-#include "api/jsonreader.h"
+#include "core/api/jsonreader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "api/apirequest.h"
-#include "api/result.h"
-#include "users/user.h"
-#include "users/useridentifier.h"
+#include "core/api/apirequest.h"
+#include "core/api/result.h"
+#include "core/users/user.h"
+#include "core/users/useridentifier.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,9 +1,9 @@
-#include "users/usersession.h"
+#include "core/users/usersession.h"
 
-#include "api/apicall.h"
-#include "api/plainkeyclient.h"
-#include "users/passkeyops.h"
-#include "users/userlookup.h"
+#include "core/api/apicall.h"
+#include "core/api/plainkeyclient.h"
+#include "core/users/passkeyops.h"
+#include "core/users/userlookup.h"
 
 #include <QTimer>
 

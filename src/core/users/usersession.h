@@ -1,10 +1,10 @@
 #pragma once
 
-#include "api/apierror.h"
-#include "users/passkey.h"
-#include "users/passkeysummary.h"
-#include "users/user.h"
-#include "users/useridentifier.h"
+#include "core/api/apierror.h"
+#include "core/users/passkey.h"
+#include "core/users/passkeysummary.h"
+#include "core/users/user.h"
+#include "core/users/useridentifier.h"
 
 #include <QList>
 #include <QObject>

@@ -1,3 +1,3 @@
-#include "users/userslogging.h"
+#include "core/users/userslogging.h"
 
 Q_LOGGING_CATEGORY(lcUsers, "plainkey.users", QtInfoMsg)

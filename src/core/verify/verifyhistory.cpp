@@ -1,6 +1,6 @@
-#include "verify/verifyhistory.h"
+#include "core/verify/verifyhistory.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QCoreApplication>
 

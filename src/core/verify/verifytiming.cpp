@@ -1,6 +1,6 @@
-#include "verify/verifytiming.h"
+#include "core/verify/verifytiming.h"
 
-#include "time/timestamp.h"
+#include "core/time/timestamp.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/verifytoken.h"
+#include "core/api/verifytoken.h"
 
 #include <QDateTime>
 #include <QString>

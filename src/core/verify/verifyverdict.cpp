@@ -1,6 +1,6 @@
-#include "verify/verifyverdict.h"
+#include "core/verify/verifyverdict.h"
 
-#include "verify/verifytiming.h"
+#include "core/verify/verifytiming.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/apierror.h"
-#include "api/verifytoken.h"
-#include "text/tone.h"
+#include "core/api/apierror.h"
+#include "core/api/verifytoken.h"
+#include "core/text/tone.h"
 
 #include <QDateTime>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "bundle/supportbundledialog.h"
+#include "gui/bundle/supportbundledialog.h"
 #include "ui_supportbundledialog.h"
 
-#include "log/redactor.h"
+#include "core/log/redactor.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "export/supportbundle.h"
+#include "core/export/supportbundle.h"
 
 #include <QDialog>
 #include <QPointer>

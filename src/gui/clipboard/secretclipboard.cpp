@@ -1,4 +1,4 @@
-#include "clipboard/secretclipboard.h"
+#include "gui/clipboard/secretclipboard.h"
 
 #include <QClipboard>
 #include <QGuiApplication>

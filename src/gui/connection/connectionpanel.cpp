@@ -1,12 +1,12 @@
-#include "connection/connectionpanel.h"
+#include "gui/connection/connectionpanel.h"
 #include "ui_connectionpanel.h"
 
-#include "api/accesstokenmanager.h"
-#include "api/plainkeyclient.h"
-#include "net/transport.h"
-#include "profile/secretstore.h"
-#include "theme/theme.h"
-#include "time/timestamp.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/api/plainkeyclient.h"
+#include "core/net/transport.h"
+#include "core/profile/secretstore.h"
+#include "core/time/timestamp.h"
+#include "gui/theme/theme.h"
 
 namespace plainkey::gui {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/plainkeyclient.h"
-#include "api/credentials.h"
+#include "core/api/credentials.h"
+#include "core/api/plainkeyclient.h"
 
 #include <QPointer>
 #include <QWidget>

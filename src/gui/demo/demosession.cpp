@@ -1,4 +1,4 @@
-#include "demo/demosession.h"
+#include "gui/demo/demosession.h"
 
 // emulatorthread.h holds a QPointer<Emulator> of a forward-declared class: include the class first.
 #include "emulator/emulator.h"

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "api/credentials.h"
-#include "api/result.h"
-#include "net/transport.h"
-#include "time/timestamp.h"
+#include "core/api/credentials.h"
+#include "core/api/result.h"
+#include "core/net/transport.h"
+#include "core/time/timestamp.h"
 
 #include <QObject>
 #include <QPointer>

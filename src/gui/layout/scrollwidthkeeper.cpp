@@ -1,4 +1,4 @@
-#include "layout/scrollwidthkeeper.h"
+#include "gui/layout/scrollwidthkeeper.h"
 
 #include <QEvent>
 #include <QScrollArea>

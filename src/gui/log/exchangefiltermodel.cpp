@@ -1,4 +1,4 @@
-#include "log/exchangefiltermodel.h"
+#include "gui/log/exchangefiltermodel.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/exchangelogmodel.h"
+#include "gui/log/exchangelogmodel.h"
 
 #include <QAbstractProxyModel>
 

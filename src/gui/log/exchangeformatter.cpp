@@ -1,6 +1,6 @@
-#include "log/exchangeformatter.h"
+#include "gui/log/exchangeformatter.h"
 
-#include "log/exchangelogmodel.h"
+#include "gui/log/exchangelogmodel.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

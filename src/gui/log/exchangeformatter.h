@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/exchange.h"
+#include "core/log/exchange.h"
 
 #include <QString>
 

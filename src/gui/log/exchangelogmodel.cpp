@@ -1,8 +1,8 @@
-#include "log/exchangelogmodel.h"
+#include "gui/log/exchangelogmodel.h"
 
-#include "log/endpoint.h"
-#include "log/exchangelog.h"
-#include "theme/theme.h"
+#include "core/log/endpoint.h"
+#include "core/log/exchangelog.h"
+#include "gui/theme/theme.h"
 
 #include <QGuiApplication>
 #include <QLocale>

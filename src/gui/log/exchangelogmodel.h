@@ -1,7 +1,7 @@
 #pragma once
 
-#include "log/exchangelog.h"
-#include "log/exchange.h"
+#include "core/log/exchange.h"
+#include "core/log/exchangelog.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>

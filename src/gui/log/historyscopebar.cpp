@@ -1,4 +1,4 @@
-#include "log/historyscopebar.h"
+#include "gui/log/historyscopebar.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
-#include "log/httpmessagehighlighter.h"
+#include "gui/log/httpmessagehighlighter.h"
 
-#include "log/redactor.h"
-#include "theme/theme.h"
+#include "core/log/redactor.h"
+#include "gui/theme/theme.h"
 
 #include <QGuiApplication>
 

@@ -1,16 +1,16 @@
-#include "log/logpanel.h"
+#include "gui/log/logpanel.h"
 #include "ui_logpanel.h"
 
-#include "export/curlexporter.h"
-#include "log/exchangeformatter.h"
-#include "log/exchangefiltermodel.h"
-#include "log/historyscopebar.h"
-#include "history/historywriter.h"
-#include "log/exchangelog.h"
-#include "log/exchangelogmodel.h"
-#include "log/httpmessagehighlighter.h"
+#include "core/export/curlexporter.h"
+#include "core/history/historywriter.h"
+#include "core/log/exchangelog.h"
+#include "gui/log/exchangefiltermodel.h"
+#include "gui/log/exchangeformatter.h"
+#include "gui/log/exchangelogmodel.h"
+#include "gui/log/historyscopebar.h"
+#include "gui/log/httpmessagehighlighter.h"
 
-#include "text/wording.h"
+#include "gui/text/wording.h"
 
 #include <QClipboard>
 #include <QDataStream>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,7 +1,7 @@
-#include "presenter/presentermode.h"
+#include "gui/presenter/presentermode.h"
 
-#include "log/exchangelog.h"
-#include "log/redactor.h"
+#include "core/log/exchangelog.h"
+#include "core/log/redactor.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>

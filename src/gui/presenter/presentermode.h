@@ -1,6 +1,6 @@
 #pragma once
 
-#include "log/personaldatamasker.h"
+#include "core/log/personaldatamasker.h"
 
 #include <QFont>
 #include <QObject>

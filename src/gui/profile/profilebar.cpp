@@ -1,9 +1,9 @@
-#include "profile/profilebar.h"
+#include "gui/profile/profilebar.h"
 
-#include "profile/profiledialog.h"
-#include "profile/profilestore.h"
-#include "profile/secretstore.h"
-#include "theme/theme.h"
+#include "core/profile/profilestore.h"
+#include "core/profile/secretstore.h"
+#include "gui/profile/profiledialog.h"
+#include "gui/theme/theme.h"
 
 #include <QComboBox>
 #include <QFileDialog>

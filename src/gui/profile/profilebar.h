@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/credentials.h"
-#include "profile/profile.h"
+#include "core/api/credentials.h"
+#include "core/profile/profile.h"
 
 #include <QPointer>
 #include <QWidget>

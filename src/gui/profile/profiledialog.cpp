@@ -1,7 +1,7 @@
-#include "profile/profiledialog.h"
+#include "gui/profile/profiledialog.h"
 #include "ui_profiledialog.h"
 
-#include "theme/theme.h"
+#include "gui/theme/theme.h"
 
 #include <QColorDialog>
 #include <QPushButton>

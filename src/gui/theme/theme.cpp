@@ -1,4 +1,4 @@
-#include "theme/theme.h"
+#include "gui/theme/theme.h"
 
 #include <QApplication>
 #include <QStyle>

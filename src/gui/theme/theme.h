@@ -1,6 +1,6 @@
 #pragma once
 
-#include "text/tone.h"
+#include "core/text/tone.h"
 
 #include <QColor>
 #include <QPalette>

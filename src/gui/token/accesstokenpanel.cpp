@@ -1,10 +1,10 @@
-#include "token/accesstokenpanel.h"
+#include "gui/token/accesstokenpanel.h"
 #include "ui_accesstokenpanel.h"
 
-#include "api/accesstokenmanager.h"
-#include "clipboard/secretclipboard.h"
-#include "theme/theme.h"
-#include "time/timestamp.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/time/timestamp.h"
+#include "gui/clipboard/secretclipboard.h"
+#include "gui/theme/theme.h"
 
 #include <QClipboard>
 #include <QGuiApplication>

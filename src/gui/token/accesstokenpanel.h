@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/accesstokenmanager.h"
+#include "core/api/accesstokenmanager.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "troubleshoot/findingview.h"
+#include "gui/troubleshoot/findingview.h"
 
-#include "log/exchangelog.h"
+#include "core/log/exchangelog.h"
 
 #include <QGridLayout>
 #include <QLabel>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "diagnose/finding.h"
-#include "theme/theme.h"
+#include "core/diagnose/finding.h"
+#include "gui/theme/theme.h"
 
 #include <QFrame>
 

@@ -1,15 +1,15 @@
-#include "troubleshoot/troubleshooterpanel.h"
+#include "gui/troubleshoot/troubleshooterpanel.h"
 #include "ui_troubleshooterpanel.h"
 
-#include "troubleshoot/findingview.h"
+#include "gui/troubleshoot/findingview.h"
 
-#include "api/plainkeyclient.h"
-#include "log/redactor.h"
-#include "net/transport.h"
-#include "theme/theme.h"
-#include "token/tokeninput.h"
+#include "core/api/plainkeyclient.h"
+#include "core/log/redactor.h"
+#include "core/net/transport.h"
+#include "core/token/tokeninput.h"
+#include "gui/theme/theme.h"
 
-#include "text/wording.h"
+#include "gui/text/wording.h"
 
 #include <QClipboard>
 #include <QGuiApplication>

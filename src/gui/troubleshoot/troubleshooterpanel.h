@@ -1,6 +1,6 @@
 #pragma once
 
-#include "diagnose/diagnosis.h"
+#include "core/diagnose/diagnosis.h"
 
 #include <QPointer>
 #include <QWidget>

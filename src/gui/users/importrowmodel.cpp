@@ -1,6 +1,6 @@
-#include "users/importrowmodel.h"
+#include "gui/users/importrowmodel.h"
 
-#include "theme/theme.h"
+#include "gui/theme/theme.h"
 
 #include <QBrush>
 #include <QGuiApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "users/userimportlist.h"
+#include "core/users/userimportlist.h"
 
 #include <QAbstractTableModel>
 #include <QList>

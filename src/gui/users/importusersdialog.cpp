@@ -1,7 +1,7 @@
-#include "users/importusersdialog.h"
+#include "gui/users/importusersdialog.h"
 
-#include "users/importrowmodel.h"
-#include "users/userimporter.h"
+#include "gui/users/importrowmodel.h"
+#include "core/users/userimporter.h"
 #include "ui_importusersdialog.h"
 
 #include <QFileDialog>

@@ -1,4 +1,4 @@
-#include "users/passkeylabeldialog.h"
+#include "gui/users/passkeylabeldialog.h"
 
 #include "ui_passkeylabeldialog.h"
 

@@ -1,7 +1,7 @@
-#include "users/passkeyregistrationdialog.h"
+#include "gui/users/passkeyregistrationdialog.h"
 
-#include "clipboard/secretclipboard.h"
-#include "log/redactor.h"
+#include "gui/clipboard/secretclipboard.h"
+#include "core/log/redactor.h"
 #include "ui_passkeyregistrationdialog.h"
 
 #include <QClipboard>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "users/passkeyops.h"
+#include "core/users/passkeyops.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
-#include "users/passkeytablemodel.h"
+#include "gui/users/passkeytablemodel.h"
 
-#include "users/aaguidcatalog.h"
+#include "core/users/aaguidcatalog.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "users/passkey.h"
+#include "core/users/passkey.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

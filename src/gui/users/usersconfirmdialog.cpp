@@ -1,4 +1,4 @@
-#include "users/usersconfirmdialog.h"
+#include "gui/users/usersconfirmdialog.h"
 
 #include "ui_usersconfirmdialog.h"
 

@@ -1,4 +1,4 @@
-#include "users/usersnamedialog.h"
+#include "gui/users/usersnamedialog.h"
 
 #include "ui_usersnamedialog.h"
 

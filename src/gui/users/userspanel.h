@@ -1,8 +1,8 @@
 #pragma once
 
-#include "profile/changeguard.h"
-#include "users/user.h"
-#include "users/useridentifier.h"
+#include "core/profile/changeguard.h"
+#include "core/users/user.h"
+#include "core/users/useridentifier.h"
 
 #include <QWidget>
 

@@ -1,15 +1,15 @@
-#include "verify/verifypanel.h"
+#include "gui/verify/verifypanel.h"
 #include "ui_verifypanel.h"
-#include "verify/verifyverdict.h"
+#include "core/verify/verifyverdict.h"
 
-#include "api/accesstokenmanager.h"
-#include "layout/scrollwidthkeeper.h"
-#include "theme/theme.h"
-#include "time/timestamp.h"
-#include "token/jwtinspector.h"
-#include "token/tokeninput.h"
+#include "core/api/accesstokenmanager.h"
+#include "core/time/timestamp.h"
+#include "core/token/jwtinspector.h"
+#include "core/token/tokeninput.h"
+#include "gui/layout/scrollwidthkeeper.h"
+#include "gui/theme/theme.h"
 
-#include "text/wording.h"
+#include "gui/text/wording.h"
 
 #include <QClipboard>
 #include <QGuiApplication>

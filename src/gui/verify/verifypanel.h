@@ -1,11 +1,11 @@
 #pragma once
 
-#include "api/apicall.h"
-#include "api/plainkeyclient.h"
-#include "api/verifytoken.h"
-#include "demo/demosession.h"
-#include "token/jwtinspector.h"
-#include "verify/verifyhistory.h"
+#include "core/api/apicall.h"
+#include "core/api/plainkeyclient.h"
+#include "core/api/verifytoken.h"
+#include "core/token/jwtinspector.h"
+#include "core/verify/verifyhistory.h"
+#include "gui/demo/demosession.h"
 
 #include <QDateTime>
 #include <QPointer>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "api/credentials.h"
-#include "demo/demosession.h"
-#include "net/destination.h"
-#include "diagnose/finding.h"
-#include "profile/profile.h"
+#include "core/api/credentials.h"
+#include "core/diagnose/finding.h"
+#include "core/net/destination.h"
+#include "core/profile/profile.h"
+#include "gui/demo/demosession.h"
 
 #include <QHash>
 #include <QMainWindow>
