@@ -17,6 +17,7 @@
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QPlainTextEdit>
 #include <QMenu>
 #include <QResizeEvent>
 #include <QMessageBox>
@@ -95,6 +96,11 @@ LogPanel::LogPanel(QWidget *parent)
     // Copy as cURL acts on the exchange shown: it sits beside that exchange's tabs, which also
     // leaves the toolbar room at 1024 px.
     ui->detailTabs->setCornerWidget(ui->curlButton, Qt::TopRightCorner);
+    // Three lines of the request or response at least, not the scroll area's generic 70 px: at
+    // 1024x640 the docked log has room for its table, the exchange summary and three lines, and
+    // the panes scroll for the rest.
+    for (QPlainTextEdit *edit : {ui->requestEdit, ui->responseEdit})
+        edit->setMinimumHeight(3 * edit->fontMetrics().lineSpacing() + 2 * edit->frameWidth() + 2 * int(edit->document()->documentMargin()));
 
     // The history scope bar: below the toolbar, shown once a history writer is set.
     m_scopeBar = new HistoryScopeBar(this);
