@@ -14,12 +14,15 @@ void ScrollWidthKeeper::keep(QScrollArea *area)
     keeper->update();
 }
 
-ScrollWidthKeeper::ScrollWidthKeeper(QScrollArea *area) : QObject(area), m_area(area) {}
+ScrollWidthKeeper::ScrollWidthKeeper(QScrollArea *area) : QObject(area), m_area(area), m_content(area->widget()) {}
 
 bool ScrollWidthKeeper::eventFilter(QObject *watched, QEvent *event)
 {
     // The content's layout asks again after any change of text, font or visibility inside it.
-    if (watched == m_area->widget() && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show))
+    // The event type first and the content remembered: while the scroll area is being destroyed
+    // its content still gets events, and the area is no longer a QScrollArea to ask (UBSan's vptr
+    // check caught exactly that call).
+    if ((event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show) && watched == m_content)
         update();
     return QObject::eventFilter(watched, event);
 }

@@ -3,6 +3,7 @@
 #include <QObject>
 
 class QScrollArea;
+class QWidget;
 
 namespace plainkey::gui {
 
@@ -24,6 +25,7 @@ private:
     void update();
 
     QScrollArea *m_area;
+    QWidget *m_content; //!< the area's widget when keeping started
 };
 
 } // namespace plainkey::gui
