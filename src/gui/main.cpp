@@ -1,4 +1,5 @@
 // plainkey-console: the PlainKey Console desktop program.
+#include "core/log/slicedrelease.h"
 #include "gui/theme/theme.h"
 #include "gui/window/mainwindow.h"
 
@@ -24,6 +25,7 @@ void printAndFlush(const QString &text)
 
 int main(int argc, char *argv[])
 {
+    plainkey::SlicedRelease::tuneAllocator();
     QApplication::setOrganizationName(QStringLiteral("PlainKey"));
     QApplication::setOrganizationDomain(QStringLiteral("plainkey.io"));
     QApplication::setApplicationName(QStringLiteral("PlainKey Console"));

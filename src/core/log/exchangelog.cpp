@@ -1,12 +1,10 @@
 #include "core/log/exchangelog.h"
 
-#include <QThreadPool>
-
-#include <memory>
+#include <utility>
 
 namespace plainkey {
 
-ExchangeLog::ExchangeLog(QObject *parent) : QObject(parent) {}
+ExchangeLog::ExchangeLog(QObject *parent) : QObject(parent), m_release(new SlicedRelease(this)) {}
 
 void ExchangeLog::setCapacity(int capacity)
 {
@@ -76,13 +74,10 @@ void ExchangeLog::clear()
     if (m_entries.empty())
         return;
     emit aboutToBeCleared();
-    // Freeing 100,000 exchanges (a million small blocks) takes hundreds of milliseconds; the
-    // emptied buffer is freed on a pool thread so Clear returns at once. Nothing else refers
-    // to those exchanges any more, and the pool is drained before the application exits.
-    auto doomed = std::make_shared<std::deque<Exchange>>(std::move(m_entries));
-    m_entries = {};
+    // Freeing 100,000 exchanges (a million small blocks) takes a quarter of a second: the log
+    // is empty at once, and the exchanges are freed in slices between events.
+    m_release->release(std::exchange(m_entries, {}));
     emit cleared();
-    QThreadPool::globalInstance()->start([doomed = std::move(doomed)]() mutable { doomed.reset(); });
 }
 
 void ExchangeLog::trimTo(int size)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/log/exchange.h"
+#include "core/log/slicedrelease.h"
 
 #include <QObject>
 
@@ -36,7 +37,10 @@ public:
     quint64 append(Exchange exchange);
     //! Changes exchange \a id in place (no-op when it is gone).
     void update(quint64 id, const std::function<void(Exchange &)> &change);
+    //! Empties the log at once; the exchanges themselves are freed in slices afterwards.
     void clear();
+    //! Frees what clear() took away, a few milliseconds per pass of the event loop.
+    SlicedRelease *release() const { return m_release; }
 
 signals:
     void exchangeAboutToBeAppended(int index);
@@ -53,6 +57,7 @@ private:
     QByteArray capBody(const QByteArray &body, bool *truncated) const;
 
     std::deque<Exchange> m_entries;
+    SlicedRelease *m_release;
     quint64 m_nextId = 1;
     int m_capacity = 100000;
     qsizetype m_maxBodyBytes = 256 * 1024;

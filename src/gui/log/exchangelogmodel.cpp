@@ -6,11 +6,10 @@
 
 #include <QGuiApplication>
 #include <QLocale>
-#include <QThreadPool>
 #include <QTimer>
-
-#include <memory>
 #include <QUrl>
+
+#include <utility>
 
 namespace plainkey::gui {
 
@@ -73,10 +72,8 @@ void ExchangeLogModel::connectLog()
         beginResetModel();
     });
     connect(m_log, &ExchangeLog::cleared, this, [this] {
-        // As the log does with its exchanges: the cached keys are freed off the GUI thread.
-        auto doomed = std::make_shared<std::deque<RowCache>>(std::move(m_cache));
-        m_cache = {};
-        QThreadPool::globalInstance()->start([doomed = std::move(doomed)]() mutable { doomed.reset(); });
+        // The cached keys are freed with the exchanges, in the log's slices between events.
+        m_log->release()->release(std::exchange(m_cache, {}));
         m_rows = 0;
         m_firstId = 0;
         endResetModel();
