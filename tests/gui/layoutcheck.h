@@ -12,6 +12,7 @@
 //   word-wrapped labels lower than their text needs).
 // - visibleRows / allRowsVisible: rows of an item view wholly inside its viewport.
 // - sidewaysScrolling: a form in a scroll area wider than its viewport (lines cut at the right).
+// - elidedCombos: a combo box too narrow for its current item, which it then shows cut ("Demo (bu…").
 // - fullyVisible: a widget shown whole, not cut by an ancestor.
 //
 // Internals of scroll areas (item views, text edits, a scroll area's scrolled content) are left
@@ -20,10 +21,13 @@
 
 #include <QAbstractItemView>
 #include <QAbstractScrollArea>
+#include <QComboBox>
 #include <QLabel>
 #include <QLayout>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QStyle>
+#include <QStyleOptionComboBox>
 #include <QSplitter>
 #include <QStringList>
 #include <QTabBar>
@@ -242,10 +246,34 @@ inline QStringList sidewaysScrolling(QWidget *root)
     return problems;
 }
 
+//! Combo boxes whose current item is wider than the room for it: the style elides it.
+inline QStringList elidedCombos(QWidget *root)
+{
+    QStringList problems;
+    for (QWidget *w : checkedWidgets(root)) {
+        auto *combo = qobject_cast<QComboBox *>(w);
+        if (!combo || combo->currentText().isEmpty())
+            continue;
+        QStyleOptionComboBox option;
+        option.initFrom(combo);
+        option.editable = combo->isEditable();
+        option.currentText = combo->currentText();
+        option.currentIcon = combo->itemIcon(combo->currentIndex());
+        option.iconSize = combo->iconSize();
+        QRect field = combo->style()->subControlRect(QStyle::CC_ComboBox, &option, QStyle::SC_ComboBoxEditField, combo);
+        if (!option.currentIcon.isNull())
+            field.setLeft(field.left() + option.iconSize.width() + 4);
+        const int need = combo->fontMetrics().horizontalAdvance(option.currentText);
+        if (need > field.width())
+            problems << QStringLiteral("%1 shows \"%2\" in %3 px, it needs %4 px").arg(describe(combo), option.currentText).arg(field.width()).arg(need);
+    }
+    return problems;
+}
+
 //! Everything above at once.
 inline QStringList allProblems(QWidget *root)
 {
-    return outsideParent(root) + overlaps(root) + squeezed(root) + clippedLabels(root) + sidewaysScrolling(root);
+    return outsideParent(root) + overlaps(root) + squeezed(root) + clippedLabels(root) + sidewaysScrolling(root) + elidedCombos(root);
 }
 
 //! True when \a w is shown whole: visible, and inside every ancestor up to its window (a scroll

@@ -24,6 +24,7 @@
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
 #include <QTimer>
@@ -258,7 +259,21 @@ void tst_ProfileSwitcher::dialogAddsAProfileWithItsSecretInTheKeychain()
     MainWindow w(options);
     w.show();
     QSignalSpy saved(w.profileBar(), &ProfileBar::secretSaved);
-    w.profileBar()->addProfile();
+    // From the menu bar, as a person with the keyboard goes: Connection > Profiles > Add profile…
+    // (the same menu as the switcher's button).
+    auto *connectionMenu = w.findChild<QMenu *>(QStringLiteral("menuConnection"));
+    QVERIFY(connectionMenu);
+    QMenu *profilesMenu = nullptr;
+    for (QAction *a : connectionMenu->actions())
+        if (a->menu() == w.profileBar()->menu())
+            profilesMenu = a->menu();
+    QVERIFY2(profilesMenu, "no Profiles menu in the Connection menu");
+    QAction *add = nullptr;
+    for (QAction *a : profilesMenu->actions())
+        if (a->text() == QStringLiteral("&Add profile\u2026"))
+            add = a;
+    QVERIFY(add && add->isEnabled());
+    add->trigger();
     auto *dialog = w.findChild<ProfileDialog *>(QStringLiteral("profileDialog"));
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());

@@ -51,10 +51,15 @@ ProfileBar::ProfileBar(QWidget *parent) : QWidget(parent), m_combo(new QComboBox
     m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_combo->setMinimumContentsLength(12);
     m_combo->setToolTip(tr("Where requests go: the demo or a saved profile (Ctrl+P)"));
+    // The left column is a quarter of a 1024 px window: the button is one glyph wide, so the
+    // combo keeps the room to show a whole profile name. The same menu is Connection > Profiles.
     m_menuButton->setObjectName(QStringLiteral("profileMenuButton"));
-    m_menuButton->setText(tr("Profiles"));
-    m_menuButton->setPopupMode(QToolButton::InstantPopup);
-    auto *menu = new QMenu(m_menuButton);
+    m_menuButton->setText(QStringLiteral("\u22EF"));
+    m_menuButton->setToolTip(tr("Add, edit, duplicate, remove, import or export profiles"));
+    m_menuButton->setAccessibleName(tr("Manage profiles"));
+    m_menuButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *menu = new QMenu(tr("&Profiles"), this);
+    m_menu = menu;
     menu->addAction(tr("&Add profile\u2026"), this, &ProfileBar::addProfile);
     m_editAction = menu->addAction(tr("&Edit profile\u2026"), this, &ProfileBar::editProfile);
     m_duplicateAction = menu->addAction(tr("&Duplicate profile\u2026"), this, &ProfileBar::duplicateProfile);
@@ -62,7 +67,10 @@ ProfileBar::ProfileBar(QWidget *parent) : QWidget(parent), m_combo(new QComboBox
     menu->addSeparator();
     menu->addAction(tr("&Import profiles\u2026"), this, &ProfileBar::importProfiles);
     menu->addAction(tr("E&xport profiles\u2026"), this, &ProfileBar::exportProfiles);
-    m_menuButton->setMenu(menu);
+    // Opened by hand rather than with setMenu(), which would draw an arrow wider than the glyph.
+    connect(m_menuButton, &QToolButton::clicked, this, [this] {
+        m_menu->popup(m_menuButton->mapToGlobal(QPoint(0, m_menuButton->height())));
+    });
     layout->addWidget(label);
     layout->addWidget(m_combo, 1);
     layout->addWidget(m_menuButton);
@@ -103,7 +111,7 @@ void ProfileBar::reload()
     const QString keep = current();
     const bool demo = m_combo->currentIndex() == 0;
     m_combo->clear();
-    m_combo->addItem(swatch(Theme::banner(Theme::Tone::Demo, palette())), tr("Demo (built-in emulator)"), kDemoEntry);
+    m_combo->addItem(swatch(Theme::banner(Theme::Tone::Demo, palette())), tr("Demo (emulator)"), kDemoEntry);
     if (m_store) {
         for (const Profile &p : m_store->profiles())
             m_combo->addItem(swatch(bannerColor(p, palette())), tr("%1 (%2)").arg(p.name, Profile::kindName(p.kind)), p.name);
@@ -140,6 +148,7 @@ void ProfileBar::updateActions()
     m_duplicateAction->setEnabled(haveProfile);
     m_removeAction->setEnabled(haveProfile);
     m_menuButton->setEnabled(m_store != nullptr);
+    m_menu->setEnabled(m_store != nullptr);
 }
 
 void ProfileBar::popup()

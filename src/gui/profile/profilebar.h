@@ -9,6 +9,7 @@
 #include <functional>
 
 class QComboBox;
+class QMenu;
 class QToolButton;
 
 namespace plainkey {
@@ -40,6 +41,8 @@ public:
     void setDemoCurrent();
     QString current() const;
     QComboBox *combo() const { return m_combo; }
+    //! Add, edit, duplicate, remove, import, export: behind the bar's \u22EF button, and for the menu bar.
+    QMenu *menu() const { return m_menu; }
 
     //! The banner colour of \a profile: production is always the error red, whatever colour it has.
     static QColor bannerColor(const Profile &profile, const QPalette &palette);
@@ -76,6 +79,7 @@ private:
 
     QComboBox *m_combo;
     QToolButton *m_menuButton;
+    QMenu *m_menu = nullptr;
     QAction *m_editAction = nullptr;
     QAction *m_duplicateAction = nullptr;
     QAction *m_removeAction = nullptr;

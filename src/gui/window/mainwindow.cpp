@@ -78,6 +78,7 @@ void MainWindow::setupHistory()
     m_history->attach(m_client->exchangeLog());
     connect(m_history, &HistoryWriter::notice, this, [this](const QString &message) { showStatus(message, 0); });
     ui->logPanel->setHistoryWriter(m_history);
+    ui->actionClearHistory->setEnabled(true);
 }
 
 MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
@@ -240,6 +241,7 @@ void MainWindow::setupActions()
     connect(ui->actionFollowNewest, &QAction::toggled, ui->logPanel, &LogPanel::setFollowNewest);
     connect(ui->logPanel, &LogPanel::followNewestChanged, ui->actionFollowNewest, &QAction::setChecked);
     connect(ui->actionClearLog, &QAction::triggered, ui->logPanel, &LogPanel::clear);
+    connect(ui->actionClearHistory, &QAction::triggered, ui->logPanel, &LogPanel::clearHistory);
     connect(ui->actionFocusConnection, &QAction::triggered, ui->connectionPanel, &ConnectionPanel::focusForm);
     connect(ui->actionFocusVerify, &QAction::triggered, this, [this] {
         ui->tabWidget->setCurrentWidget(ui->verifyTab);
@@ -819,6 +821,7 @@ void MainWindow::setupProfiles()
     m_profileBar->setStores(m_profileStore.get(), m_secrets);
     m_profileBar->setTemplateSource([this] { return ui->connectionPanel->enteredCredentials(); });
     ui->leftLayout->insertWidget(0, m_profileBar);
+    ui->menuConnection->addMenu(m_profileBar->menu());
     connect(switchAction, &QAction::triggered, m_profileBar, &ProfileBar::popup);
     connect(m_profileBar, &ProfileBar::profileChosen, this, [this](const QString &name) { switchToProfile(name, true); });
     connect(m_profileBar, &ProfileBar::demoChosen, this, [this] { useDemo(true); });
