@@ -21,6 +21,7 @@
 #include "layoutcheck.h"
 #include "gui/log/exchangefiltermodel.h"
 #include "gui/log/exchangelogmodel.h"
+#include "gui/log/historyscopebar.h"
 #include "gui/log/logpanel.h"
 #include "gui/users/passkeytablemodel.h"
 #include "core/users/useridentifier.h"
@@ -32,6 +33,8 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
+#include <QToolButton>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QScrollBar>
@@ -115,11 +118,15 @@ struct TabCase
     const char *name;
     const char *page; //!< object name of the tab page; nullptr: the request log dock
     TabCheck check; //!< checks of its own after the common ones; may be nullptr
+    //! Puts the window in the state to check, before the common checks; may be nullptr.
+    void (*prepare)(MainWindow &w) = nullptr;
 };
 
 void checkVerify(MainWindow &w, const QSize &size);
 void checkUsers(MainWindow &w, const QSize &size);
 void checkLog(MainWindow &w, const QSize &size);
+void showHistory(MainWindow &w);
+void checkHistory(MainWindow &w, const QSize &size);
 
 // Add a tab here, one line: {"Name", "pageObjectName", nullptr or its own check}.
 const TabCase kTabs[] = {
@@ -127,6 +134,8 @@ const TabCase kTabs[] = {
         {"Users", "usersTab", checkUsers},
         {"Log", nullptr, checkLog},
         {"Troubleshooter", "troubleshootTab", nullptr},
+        // Last: the log showing the whole history, with its row of history filters.
+        {"History", nullptr, checkHistory, showHistory},
 };
 
 const QSize kSizes[] = {QSize(1366, 768), QSize(1024, 640)};
@@ -200,6 +209,25 @@ void checkLog(MainWindow &w, const QSize &size)
     for (const char *name : {"filterEdit", "statusCombo", "endpointCombo", "followCheck", "curlButton", "clearButton", "requestEdit"})
         if (QWidget *part = named<QWidget>(log, name); part->isVisibleTo(log))
             QVERIFY2(layoutcheck::fullyVisible(part), name);
+}
+
+void showHistory(MainWindow &w)
+{
+    w.logPanel()->setHistoryScope(true);
+}
+
+void checkHistory(MainWindow &w, const QSize &size)
+{
+    LogPanel *log = w.logPanel();
+    QVERIFY(log->showingHistory());
+    HistoryScopeBar *bar = log->historyScopeBar();
+    QVERIFY(bar->isVisible());
+    for (QWidget *part : {static_cast<QWidget *>(bar->scopeCombo()), static_cast<QWidget *>(bar->profileEdit()),
+                          static_cast<QWidget *>(bar->sinceCombo()), static_cast<QWidget *>(bar->clearButton())})
+        QVERIFY2(layoutcheck::fullyVisible(part), qPrintable(part->objectName()));
+    checkLog(w, size);
+    log->setHistoryScope(false);
+    QVERIFY(!bar->isVisible());
 }
 
 } // namespace
@@ -312,6 +340,8 @@ void tst_Layouts::tabFits()
         QWidget *page = named<QWidget>(&w, which.page);
         tabs->setCurrentWidget(page);
     }
+    if (which.prepare)
+        which.prepare(w);
     QTest::qWait(50); // a layout pass
     if (const QString dir = qEnvironmentVariable("PLAINKEY_LAYOUT_SCREENSHOTS"); !dir.isEmpty()) {
         const QString path = QDir(dir).filePath(QStringLiteral("%1-%2x%3.png").arg(QLatin1String(which.name)).arg(size.width()).arg(size.height()));

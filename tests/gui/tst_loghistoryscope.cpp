@@ -85,13 +85,17 @@ void tst_LogHistoryScope::showsSessionByDefaultAndHistoryOnDemand()
     panel.logModel()->flush();
 
     HistoryScopeBar *bar = panel.historyScopeBar();
-    QVERIFY(bar->isVisible());
+    // The scope sits in the log's toolbar; the row of history filters only shows with the history.
+    QVERIFY(bar->scopeCombo()->isVisible());
+    QCOMPARE(bar->scopeCombo()->parentWidget(), &panel);
+    QVERIFY(!bar->isVisible());
     QVERIFY(!panel.showingHistory());
     QCOMPARE(panel.filterModel()->rowCount(), 2); // this session only
 
     QVERIFY(writer.flush());
     bar->scopeCombo()->setCurrentIndex(1); // as a person picks "All history"
     QVERIFY(panel.showingHistory());
+    QVERIFY(bar->isVisible());
     QVERIFY(bar->profileEdit()->isVisible());
     QCOMPARE(panel.filterModel()->rowCount(), 4); // two earlier sessions' exchanges too
 
@@ -119,6 +123,7 @@ void tst_LogHistoryScope::showsSessionByDefaultAndHistoryOnDemand()
     addExchange(session, QStringLiteral("/user/usr_new"), 200);
     bar->scopeCombo()->setCurrentIndex(0);
     QVERIFY(!panel.showingHistory());
+    QVERIFY(!bar->isVisible());
     panel.logModel()->flush();
     QCOMPARE(panel.filterModel()->rowCount(), 3);
 

@@ -35,7 +35,10 @@ HistoryScopeBar::HistoryScopeBar(QWidget *parent)
     m_clear->setText(tr("Clear history\u2026"));
     m_clear->setToolTip(tr("Delete every recorded exchange from the history file (asks first)"));
     m_clear->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    layout->addWidget(m_scope);
+    // The scope combo goes in the log's own toolbar (see scopeCombo()); this bar is the row of
+    // history filters, shown only while the whole history is.
+    m_scope->setVisible(false);
+    m_note->setObjectName(QStringLiteral("historyNote"));
     layout->addWidget(m_profile, 1);
     layout->addWidget(m_since);
     layout->addWidget(m_note, 1);
@@ -52,13 +55,7 @@ HistoryScopeBar::HistoryScopeBar(QWidget *parent)
     });
     connect(m_since, &QComboBox::currentIndexChanged, this, &HistoryScopeBar::queryChanged);
     connect(m_clear, &QToolButton::clicked, this, &HistoryScopeBar::clearHistoryRequested);
-    connect(m_scope, &QComboBox::currentIndexChanged, this, [this](int index) {
-        for (QWidget *w : {static_cast<QWidget *>(m_profile), static_cast<QWidget *>(m_since), static_cast<QWidget *>(m_note)})
-            w->setVisible(index == 1);
-        emit scopeChanged(index == 1);
-    });
-    for (QWidget *w : {static_cast<QWidget *>(m_profile), static_cast<QWidget *>(m_since), static_cast<QWidget *>(m_note)})
-        w->setVisible(false);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, [this](int index) { emit scopeChanged(index == 1); });
 }
 
 bool HistoryScopeBar::historyScope() const

@@ -14,6 +14,9 @@ namespace plainkey::gui {
 //! The log's scope: this session (the default) or the whole request history, and for the
 //! history its own filters (profile, time range) and Clear history. The log panel adds the
 //! text, status and endpoint filters it already has.
+//!
+//! The scope combo is not in this bar's row: the log panel puts it in its toolbar, and shows
+//! this row only while the history is shown, so the session's log keeps that line.
 class HistoryScopeBar : public QWidget
 {
     Q_OBJECT
@@ -27,6 +30,7 @@ public:
     //! Shows \a text beside the filters ("10,000 newest of the matches shown").
     void setNote(const QString &text);
 
+    //! For the owner's toolbar: hidden until placed and shown there.
     QComboBox *scopeCombo() const { return m_scope; }
     QLineEdit *profileEdit() const { return m_profile; }
     QComboBox *sinceCombo() const { return m_since; }

@@ -102,10 +102,14 @@ LogPanel::LogPanel(QWidget *parent)
     for (QPlainTextEdit *edit : {ui->requestEdit, ui->responseEdit})
         edit->setMinimumHeight(3 * edit->fontMetrics().lineSpacing() + 2 * edit->frameWidth() + 2 * int(edit->document()->documentMargin()));
 
-    // The history scope bar: below the toolbar, shown once a history writer is set.
+    // The history: its scope combo after the title, shown once a history writer is set, and
+    // its own filters in a row above the table, shown only while the history is. Above the
+    // table rather than the whole panel: the exchange's detail keeps its three lines at 1024x640.
     m_scopeBar = new HistoryScopeBar(this);
     m_scopeBar->setVisible(false);
-    ui->verticalLayout->insertWidget(1, m_scopeBar);
+    ui->tableSideLayout->insertWidget(0, m_scopeBar);
+    ui->toolbarLayout->insertWidget(1, m_scopeBar->scopeCombo());
+    m_scopeBar->scopeCombo()->setVisible(false);
     m_historyLog = new ExchangeLog(this);
     connect(m_scopeBar, &HistoryScopeBar::scopeChanged, this, &LogPanel::setHistoryScope);
     connect(m_scopeBar, &HistoryScopeBar::queryChanged, this, &LogPanel::reloadHistory);
@@ -120,9 +124,10 @@ LogPanel::LogPanel(QWidget *parent)
 void LogPanel::setHistoryWriter(HistoryWriter *writer)
 {
     m_history = writer;
-    m_scopeBar->setVisible(writer != nullptr);
+    m_scopeBar->scopeCombo()->setVisible(writer != nullptr);
     if (!writer && showingHistory())
         m_scopeBar->setHistoryScope(false);
+    m_scopeBar->setVisible(writer != nullptr && showingHistory());
 }
 
 bool LogPanel::showingHistory() const
@@ -138,6 +143,7 @@ void LogPanel::setHistoryScope(bool history)
     }
     if (history == showingHistory())
         return;
+    m_scopeBar->setVisible(history);
     if (history) {
         m_sessionLog = m_log;
         setExchangeLog(m_historyLog);
@@ -439,6 +445,8 @@ void LogPanel::showContextMenu(const QPoint &pos)
     })->setEnabled(have);
     menu.addSeparator();
     menu.addAction(tr("Clear the log"), this, &LogPanel::clear);
+    if (m_history)
+        menu.addAction(tr("Clear history\u2026"), this, &LogPanel::clearHistory);
     menu.exec(ui->tableView->viewport()->mapToGlobal(pos));
 }
 
