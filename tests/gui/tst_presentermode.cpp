@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -229,6 +230,9 @@ void tst_PresenterMode::masksEverythingAndRestores()
     const qreal fontBefore = named<QLabel>(w.tokenPanel(), "stateLabel")->font().pointSizeF();
     const QString bannerBefore = named<QLabel>(&w, "bannerLabel")->text();
 
+    auto *demoUsers = named<QComboBox>(&w, "demoUserCombo");
+    const QByteArray styleDelegate = demoUsers->view()->itemDelegate()->metaObject()->className();
+
     auto *action = w.findChild<QAction *>(QStringLiteral("actionPresenterMode"));
     QVERIFY(action && action->isCheckable());
     QVERIFY(!action->shortcut().isEmpty());
@@ -241,6 +245,21 @@ void tst_PresenterMode::masksEverythingAndRestores()
         QTRY_VERIFY2(firstShown(shownText(w), m_values).isEmpty(),
                      qPrintable(QStringLiteral("tab %1 shows %2").arg(t).arg(firstShown(shownText(w), m_values))));
     }
+    // The drop-down lists of combo boxes too (the Verify tab's sign-in list holds ada's e-mail).
+    tabs->setCurrentIndex(0);
+    int dropDowns = 0;
+    const auto combos = w.findChildren<QComboBox *>();
+    for (QComboBox *combo : combos) {
+        if (!combo->isVisible() || combo->count() == 0)
+            continue;
+        combo->showPopup();
+        QTRY_VERIFY(combo->view()->isVisible());
+        const QString shown = firstShown(shownText(w), m_values);
+        combo->hidePopup();
+        QVERIFY2(shown.isEmpty(), qPrintable(combo->objectName() + QLatin1String("'s drop-down shows ") + shown));
+        ++dropDowns;
+    }
+    QVERIFY(dropDowns >= 3);
     QVERIFY(named<QLabel>(&w, "bannerLabel")->text().startsWith(QLatin1String("<b>PRESENTER</b>")));
     QVERIFY(named<QLabel>(w.tokenPanel(), "stateLabel")->font().pointSizeF() >= fontBefore * 1.2);
     QCOMPARE(w.presenterMode()->mask(m_userId).contains(m_userId), false);
@@ -274,6 +293,7 @@ void tst_PresenterMode::masksEverythingAndRestores()
     QVERIFY(!w.presenterMode()->isOn());
     QCOMPARE(named<QLabel>(&w, "bannerLabel")->text(), bannerBefore);
     QCOMPARE(named<QLabel>(w.tokenPanel(), "stateLabel")->font().pointSizeF(), fontBefore);
+    QCOMPARE(QByteArray(demoUsers->view()->itemDelegate()->metaObject()->className()), styleDelegate);
     tabs->setCurrentIndex(0);
     QTRY_VERIFY(shownText(w).contains(named<QLineEdit>(w.verifyPanel(), "userIdEdit")->text()));
     tabs->setCurrentIndex(1);

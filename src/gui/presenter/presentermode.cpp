@@ -33,6 +33,7 @@ const char *const kEcho = "_plainkey_presenterEcho";
 const char *const kSecretField = "_plainkey_presenterSecretField";
 const char *const kRevision = "_plainkey_presenterRevision";
 const char *const kFont = "_plainkey_presenterFont";
+const char *const kDelegate = "_plainkey_presenterDelegate";
 
 //! Shows what an item view's model holds, masked while presenter mode is on; the model keeps
 //! the real data, so copying from it copies the real value.
@@ -278,9 +279,14 @@ bool PresenterMode::maskWidget(QWidget *w, bool painting)
             painter.drawControl(QStyle::CE_ComboBoxLabel, option);
             eat = true;
         }
+        // Its drop-down list: styles draw it with a delegate of Qt's own (Fusion's looks like a
+        // menu), which shows the model's text as it is. A masking delegate stands in while
+        // presenter mode is on; the style's own comes back when it is turned off.
         if (QAbstractItemView *popup = combo->view(); popup && popup->itemDelegate()
-            && popup->itemDelegate()->metaObject() == &QStyledItemDelegate::staticMetaObject)
+            && !dynamic_cast<MaskingDelegate *>(popup->itemDelegate())) {
+            popup->setProperty(kDelegate, QVariant::fromValue(QPointer<QObject>(popup->itemDelegate())));
             popup->setItemDelegate(new MaskingDelegate(this, popup));
+        }
     } else if (auto *view = qobject_cast<QAbstractItemView *>(w)) {
         if (view->itemDelegate() && view->itemDelegate()->metaObject() == &QStyledItemDelegate::staticMetaObject)
             view->setItemDelegate(new MaskingDelegate(this, view));
@@ -332,6 +338,15 @@ void PresenterMode::restoreWidget(QWidget *w)
         if (const QVariant echo = edit->property(kEcho); echo.isValid())
             edit->setEchoMode(QLineEdit::EchoMode(echo.toInt()));
         edit->setProperty(kEcho, QVariant());
+    } else if (auto *combo = qobject_cast<QComboBox *>(w)) {
+        QAbstractItemView *popup = combo->view();
+        auto *original = popup ? qobject_cast<QAbstractItemDelegate *>(popup->property(kDelegate).value<QPointer<QObject>>().data()) : nullptr;
+        if (auto *masking = popup ? dynamic_cast<MaskingDelegate *>(popup->itemDelegate()) : nullptr; masking && original) {
+            popup->setItemDelegate(original);
+            delete masking;
+        }
+        if (popup)
+            popup->setProperty(kDelegate, QVariant());
     } else if (auto *view = qobject_cast<QAbstractItemView *>(w)) {
         view->viewport()->update();
     } else if (qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QTextEdit *>(w)) {

@@ -23,8 +23,9 @@ namespace plainkey::gui {
 //!
 //! It needs no help from the panels: an event filter masks labels, buttons and group boxes
 //! just before they paint, forces read-only text panes to masked text and line edits that show
-//! such data to a password echo, draws combo boxes with masked text, and item views get a
-//! delegate that masks what they display (their models keep the real data, so Copy copies it).
+//! such data to a password echo, draws combo boxes (and their drop-down lists) with masked
+//! text, and item views get a delegate that masks what they display (their models keep the
+//! real data, so Copy copies it).
 //! Turning it off restores what was masked. A panel that draws its own text can still ask:
 //! isOn(), mask() and toggled().
 class PresenterMode : public QObject
