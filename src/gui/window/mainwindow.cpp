@@ -14,6 +14,7 @@
 #include "gui/connection/connectionpanel.h"
 #include "gui/demo/demosession.h"
 #include "gui/layout/scrollwidthkeeper.h"
+#include "gui/log/historysettingsdialog.h"
 #include "gui/log/logpanel.h"
 #include "gui/presenter/presentermode.h"
 #include "gui/profile/profilebar.h"
@@ -58,6 +59,8 @@ const QString verifyLayout = QStringLiteral("verify/layout");
 const QString autoRefresh = QStringLiteral("token/autoRefresh");
 const QString theme = QStringLiteral("view/theme");
 const QString activeProfile = QStringLiteral("profiles/active");
+const QString historyMaxAgeDays = QStringLiteral("history/maxAgeDays");
+const QString historyMaxMegabytes = QStringLiteral("history/maxMegabytes");
 } // namespace keys
 
 //! The request log dock's default share of the height below the banner, in percent.
@@ -70,15 +73,46 @@ void MainWindow::setupHistory()
 {
     // Every exchange also goes to the request history, written on the writer's own thread:
     // opening the file (and moving a damaged one aside) never delays the window.
-    const QSettings settings;
     m_history = new HistoryWriter(HistoryStore::defaultPath(), this);
-    m_history->setRetention(std::chrono::hours(24) * settings.value(QStringLiteral("history/maxAgeDays"), 30).toInt(),
-                            settings.value(QStringLiteral("history/maxMegabytes"), 200).toLongLong() * 1024 * 1024);
+    if (m_options.useSettings) {
+        const QSettings settings;
+        m_historyMaxAgeDays = qBound(0, settings.value(keys::historyMaxAgeDays, m_historyMaxAgeDays).toInt(), 3650);
+        m_historyMaxMegabytes = qBound(0, settings.value(keys::historyMaxMegabytes, m_historyMaxMegabytes).toInt(), 100000);
+    }
+    applyHistoryRetention();
     m_history->setProfileName(QStringLiteral("default"));
     m_history->attach(m_client->exchangeLog());
     connect(m_history, &HistoryWriter::notice, this, [this](const QString &message) { showStatus(message, 0); });
     ui->logPanel->setHistoryWriter(m_history);
     ui->actionClearHistory->setEnabled(true);
+    ui->actionHistorySettings->setEnabled(true);
+    connect(ui->actionHistorySettings, &QAction::triggered, this, &MainWindow::editHistorySettings);
+}
+
+void MainWindow::applyHistoryRetention()
+{
+    m_history->setRetention(std::chrono::hours(24) * m_historyMaxAgeDays, qint64(m_historyMaxMegabytes) * 1024 * 1024);
+}
+
+void MainWindow::editHistorySettings()
+{
+    if (!m_history)
+        return;
+    HistorySettingsDialog dialog(m_history->path(), m_historyMaxAgeDays, m_historyMaxMegabytes, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_historyMaxAgeDays = dialog.maxAgeDays();
+    m_historyMaxMegabytes = dialog.maxMegabytes();
+    if (m_options.useSettings) {
+        QSettings settings;
+        settings.setValue(keys::historyMaxAgeDays, m_historyMaxAgeDays);
+        settings.setValue(keys::historyMaxMegabytes, m_historyMaxMegabytes);
+    }
+    applyHistoryRetention();
+    showStatus(tr("The request history keeps %1, at most %2. What is past that is being deleted.")
+                       .arg(m_historyMaxAgeDays > 0 ? tr("%n day(s)", nullptr, m_historyMaxAgeDays) : tr("exchanges of any age"),
+                            m_historyMaxMegabytes > 0 ? tr("%1 MB").arg(m_historyMaxMegabytes) : tr("any size")),
+               6000);
 }
 
 MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)

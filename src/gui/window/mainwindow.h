@@ -5,6 +5,7 @@
 #include "core/net/destination.h"
 #include "core/profile/profile.h"
 #include "gui/demo/demosession.h"
+#include "gui/log/historysettingsdialog.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -120,6 +121,10 @@ protected:
 
 private:
     void setupHistory();
+    //! Hands the retention in the settings (or the defaults) to the history writer.
+    void applyHistoryRetention();
+    //! Log > History settings…: asks for the retention, saves it and applies it at once.
+    void editHistorySettings();
     void setupActions();
     //! Save support bundle… and Presenter mode, added to the menus from code.
     void setupSupportActions();
@@ -149,6 +154,9 @@ private:
     PlainKeyClient *m_client;
     //! The request history's writer (owned; see setupHistory).
     HistoryWriter *m_history = nullptr;
+    //! The history's retention (Log > History settings…); zero turns a limit off.
+    int m_historyMaxAgeDays = HistorySettingsDialog::kDefaultMaxAgeDays;
+    int m_historyMaxMegabytes = HistorySettingsDialog::kDefaultMaxMegabytes;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
     TroubleshooterPanel *m_troubleshooter = nullptr;
