@@ -2,6 +2,7 @@
 #include "cli/profileoptions.h"
 
 #include "core/api/accesstokenmanager.h"
+#include "core/history/historyretention.h"
 #include "core/history/historywriter.h"
 #include "core/log/exchangelog.h"
 #include "core/net/transport.h"
@@ -402,6 +403,9 @@ int CliApp::run(const QStringList &arguments)
     std::unique_ptr<HistoryWriter> history;
     if (!m_parser.isSet(noHistoryOption) && command->words.first() != QLatin1String("history")) {
         history = std::make_unique<HistoryWriter>();
+        // The limits the person set in the console: a CLI run must not prune to others.
+        const HistoryRetention retention = HistoryRetention::fromConsoleSettings();
+        history->setRetention(retention.maxAge(), retention.maxBytes());
         // The exchanges of a run with --profile belong to that profile in the history.
         if (m_parser.isSet(profileOption()))
             m_historyProfile = m_parser.value(profileOption());

@@ -7,7 +7,7 @@
 
 namespace plainkey::gui {
 
-HistorySettingsDialog::HistorySettingsDialog(const QString &path, int maxAgeDays, int maxMegabytes, QWidget *parent)
+HistorySettingsDialog::HistorySettingsDialog(const QString &path, const HistoryRetention &retention, QWidget *parent)
     : QDialog(parent), m_ui(std::make_unique<Ui::HistorySettingsDialog>())
 {
     m_ui->setupUi(this);
@@ -15,26 +15,27 @@ HistorySettingsDialog::HistorySettingsDialog(const QString &path, int maxAgeDays
     m_ui->introLabel->setText(tr("The console and plainkey-cli record every exchange, redacted (no secret is kept), in %1. "
                                  "What is past these limits is deleted when you press OK, and every hour after.")
                                       .arg(QDir::toNativeSeparators(path)));
-    m_ui->maxAgeSpin->setValue(maxAgeDays);
-    m_ui->maxSizeSpin->setValue(maxMegabytes);
+    m_ui->maxAgeSpin->setMaximum(HistoryRetention::kLongestAgeDays);
+    m_ui->maxSizeSpin->setMaximum(HistoryRetention::kLargestMegabytes);
+    m_ui->maxAgeSpin->setValue(retention.maxAgeDays);
+    m_ui->maxSizeSpin->setValue(retention.maxMegabytes);
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_ui->buttonBox->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this] {
-        m_ui->maxAgeSpin->setValue(kDefaultMaxAgeDays);
-        m_ui->maxSizeSpin->setValue(kDefaultMaxMegabytes);
+        const HistoryRetention defaults;
+        m_ui->maxAgeSpin->setValue(defaults.maxAgeDays);
+        m_ui->maxSizeSpin->setValue(defaults.maxMegabytes);
     });
 }
 
 HistorySettingsDialog::~HistorySettingsDialog() = default;
 
-int HistorySettingsDialog::maxAgeDays() const
+HistoryRetention HistorySettingsDialog::retention() const
 {
-    return m_ui->maxAgeSpin->value();
-}
-
-int HistorySettingsDialog::maxMegabytes() const
-{
-    return m_ui->maxSizeSpin->value();
+    HistoryRetention r;
+    r.maxAgeDays = m_ui->maxAgeSpin->value();
+    r.maxMegabytes = m_ui->maxSizeSpin->value();
+    return r;
 }
 
 } // namespace plainkey::gui

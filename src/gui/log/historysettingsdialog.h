@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/history/historystore.h"
+#include "core/history/historyretention.h"
 
 #include <QDialog>
 
@@ -19,15 +19,10 @@ class HistorySettingsDialog : public QDialog
     Q_OBJECT
 public:
     //! \a path is the history file, named in the dialog so the person knows what is kept where.
-    HistorySettingsDialog(const QString &path, int maxAgeDays, int maxMegabytes, QWidget *parent = nullptr);
+    HistorySettingsDialog(const QString &path, const HistoryRetention &retention, QWidget *parent = nullptr);
     ~HistorySettingsDialog() override;
 
-    int maxAgeDays() const;
-    int maxMegabytes() const;
-
-    //! The history's own defaults, in the dialog's units.
-    static constexpr int kDefaultMaxAgeDays = int(HistoryStore::kDefaultMaxAge.count() / 24);
-    static constexpr int kDefaultMaxMegabytes = int(HistoryStore::kDefaultMaxBytes / (1024 * 1024));
+    HistoryRetention retention() const;
 
 private:
     std::unique_ptr<Ui::HistorySettingsDialog> m_ui;

@@ -59,8 +59,6 @@ const QString verifyLayout = QStringLiteral("verify/layout");
 const QString autoRefresh = QStringLiteral("token/autoRefresh");
 const QString theme = QStringLiteral("view/theme");
 const QString activeProfile = QStringLiteral("profiles/active");
-const QString historyMaxAgeDays = QStringLiteral("history/maxAgeDays");
-const QString historyMaxMegabytes = QStringLiteral("history/maxMegabytes");
 } // namespace keys
 
 //! The request log dock's default share of the height below the banner, in percent.
@@ -74,11 +72,8 @@ void MainWindow::setupHistory()
     // Every exchange also goes to the request history, written on the writer's own thread:
     // opening the file (and moving a damaged one aside) never delays the window.
     m_history = new HistoryWriter(HistoryStore::defaultPath(), this);
-    if (m_options.useSettings) {
-        const QSettings settings;
-        m_historyMaxAgeDays = qBound(0, settings.value(keys::historyMaxAgeDays, m_historyMaxAgeDays).toInt(), 3650);
-        m_historyMaxMegabytes = qBound(0, settings.value(keys::historyMaxMegabytes, m_historyMaxMegabytes).toInt(), 100000);
-    }
+    if (m_options.useSettings)
+        m_historyRetention = HistoryRetention::load(QSettings());
     applyHistoryRetention();
     m_history->setProfileName(QStringLiteral("default"));
     m_history->attach(m_client->exchangeLog());
@@ -91,27 +86,25 @@ void MainWindow::setupHistory()
 
 void MainWindow::applyHistoryRetention()
 {
-    m_history->setRetention(std::chrono::hours(24) * m_historyMaxAgeDays, qint64(m_historyMaxMegabytes) * 1024 * 1024);
+    m_history->setRetention(m_historyRetention.maxAge(), m_historyRetention.maxBytes());
 }
 
 void MainWindow::editHistorySettings()
 {
     if (!m_history)
         return;
-    HistorySettingsDialog dialog(m_history->path(), m_historyMaxAgeDays, m_historyMaxMegabytes, this);
+    HistorySettingsDialog dialog(m_history->path(), m_historyRetention, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_historyMaxAgeDays = dialog.maxAgeDays();
-    m_historyMaxMegabytes = dialog.maxMegabytes();
+    m_historyRetention = dialog.retention();
     if (m_options.useSettings) {
         QSettings settings;
-        settings.setValue(keys::historyMaxAgeDays, m_historyMaxAgeDays);
-        settings.setValue(keys::historyMaxMegabytes, m_historyMaxMegabytes);
+        m_historyRetention.save(settings);
     }
     applyHistoryRetention();
     showStatus(tr("The request history keeps %1, at most %2. What is past that is being deleted.")
-                       .arg(m_historyMaxAgeDays > 0 ? tr("%n day(s)", nullptr, m_historyMaxAgeDays) : tr("exchanges of any age"),
-                            m_historyMaxMegabytes > 0 ? tr("%1 MB").arg(m_historyMaxMegabytes) : tr("any size")),
+                       .arg(m_historyRetention.maxAgeDays > 0 ? tr("%n day(s)", nullptr, m_historyRetention.maxAgeDays) : tr("exchanges of any age"),
+                            m_historyRetention.maxMegabytes > 0 ? tr("%1 MB").arg(m_historyRetention.maxMegabytes) : tr("any size")),
                6000);
 }
 

@@ -2,10 +2,10 @@
 
 #include "core/api/credentials.h"
 #include "core/diagnose/finding.h"
+#include "core/history/historyretention.h"
 #include "core/net/destination.h"
 #include "core/profile/profile.h"
 #include "gui/demo/demosession.h"
-#include "gui/log/historysettingsdialog.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -155,8 +155,7 @@ private:
     //! The request history's writer (owned; see setupHistory).
     HistoryWriter *m_history = nullptr;
     //! The history's retention (Log > History settings…); zero turns a limit off.
-    int m_historyMaxAgeDays = HistorySettingsDialog::kDefaultMaxAgeDays;
-    int m_historyMaxMegabytes = HistorySettingsDialog::kDefaultMaxMegabytes;
+    HistoryRetention m_historyRetention;
     QPointer<DemoSession> m_demo;
     UsersPanel *m_users = nullptr;
     TroubleshooterPanel *m_troubleshooter = nullptr;
