@@ -62,7 +62,7 @@ bool Emulator::listen(const QHostAddress &address, quint16 port)
     limits.idleTimeout = m_config.idleTimeout;
     limits.requestTimeout = m_config.requestTimeout;
     limits.maxConnections = m_config.maxConnections;
-    auto *tcp = new TcpListener(limits, [this](const EmuRequest &r, QTcpSocket *s) { dispatch(r, s); }, this);
+    auto *tcp = new TcpListener(limits, m_store.clock(), [this](const EmuRequest &r, QTcpSocket *s) { dispatch(r, s); }, this);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
@@ -182,8 +182,9 @@ void Emulator::respond(QTcpSocket *socket, const EmuRequest &request, const EmuR
 {
     qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << response.status;
     emit requestServed(QString::fromLatin1(request.method), request.path, response.status);
-    auto send = [response, skew = m_store.clock().skew()](QTcpSocket *s) {
-        HttpServer::write(s, response, skew);
+    // The Date is read when the answer goes out, after any latency, as a server's would be.
+    auto send = [response, clock = &m_store.clock()](QTcpSocket *s) {
+        HttpServer::write(s, response, *clock);
         if (response.closeConnection)
             s->disconnectFromHost();
     };

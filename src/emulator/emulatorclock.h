@@ -20,6 +20,9 @@ public:
 
     //! Now on the emulated project's clock, UTC.
     QDateTime now() const;
+    //! Now on the emulated project's clock, in whole seconds since the epoch (for the Date
+    //! header, which every answer carries: no QDateTime built for it).
+    qint64 secsSinceEpoch() const;
     //! How far the emulated clock runs ahead of this computer's (negative: behind).
     std::chrono::seconds skew() const { return std::chrono::seconds(m_skew.load(std::memory_order_relaxed)); }
     //! Clamped to ±kMaxSkew.

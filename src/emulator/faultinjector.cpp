@@ -94,7 +94,7 @@ bool FaultInjector::intercept(const EmuRequest &request, const QString &apiPath,
     qCDebug(lcEmulator).noquote() << request.method << shortened(request.path) << "fault" << Fault::modeName(m_fault.mode);
     emit intercepted(QString::fromLatin1(request.method), request.path, m_fault.mode == Fault::Mode::Status ? m_fault.status : 0);
     QPointer<QTcpSocket> guard(socket);
-    const std::chrono::seconds skew = m_clock.skew();
+    const EmulatorClock *clock = &m_clock; // dates each answer when it is written
     auto later = [this, guard](std::function<void(QTcpSocket *)> act) {
         QTimer::singleShot(m_latency, this, [guard, act] {
             if (guard)
@@ -109,21 +109,21 @@ bool FaultInjector::intercept(const EmuRequest &request, const QString &apiPath,
         if (m_fault.status == 429 && m_fault.retryAfterSeconds > 0)
             headers.append({"Retry-After", QByteArray::number(m_fault.retryAfterSeconds)});
         const EmuResponse r = error(m_fault.status, QStringLiteral("Injected fault: status %1").arg(m_fault.status), headers);
-        later([r, skew](QTcpSocket *s) { HttpServer::write(s, r, skew); });
+        later([r, clock](QTcpSocket *s) { HttpServer::write(s, r, *clock); });
         return true;
     }
     case Fault::Mode::Html: {
         const EmuResponse r{502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
                             "text/html", {}};
-        later([r, skew](QTcpSocket *s) { HttpServer::write(s, r, skew); });
+        later([r, clock](QTcpSocket *s) { HttpServer::write(s, r, *clock); });
         return true;
     }
     case Fault::Mode::Empty:
-        later([skew](QTcpSocket *s) { HttpServer::write(s, {200, {}, "application/json", {}}, skew); });
+        later([clock](QTcpSocket *s) { HttpServer::write(s, {200, {}, "application/json", {}}, *clock); });
         return true;
     case Fault::Mode::Truncated:
-        later([skew](QTcpSocket *s) {
-            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\nDate: " + HttpServer::httpDate(skew)
+        later([clock](QTcpSocket *s) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\nDate: " + HttpServer::httpDate(*clock)
                      + "\r\n\r\n{\"valid\":true,\"us");
             s->flush();
             s->disconnectFromHost();

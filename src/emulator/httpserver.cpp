@@ -1,5 +1,7 @@
 #include "emulator/httpserver.h"
 
+#include "emulator/emulatorclock.h"
+
 #include <QDateTime>
 #include <QLocale>
 #include <QTcpSocket>
@@ -36,7 +38,7 @@ bool isLoopbackPeer(const QHostAddress &address)
     return address.isLoopback();
 }
 
-QByteArray HttpServer::httpDate(std::chrono::seconds clockSkew)
+QByteArray HttpServer::httpDate(const EmulatorClock &clock)
 {
     // The Date header changes once a second: it is formatted once per second (per thread, as
     // each emulator runs on its own), not for every answer (QLocale's formatter was 2.4% of
@@ -45,7 +47,7 @@ QByteArray HttpServer::httpDate(std::chrono::seconds clockSkew)
     thread_local QByteArray text;
     // Keyed by the skewed second, so a skew (or two emulators with different skews on one
     // thread) still gets its own text.
-    const qint64 now = QDateTime::currentSecsSinceEpoch() + clockSkew.count();
+    const qint64 now = clock.secsSinceEpoch();
     if (now != second) {
         text = QLocale::c().toString(QDateTime::fromSecsSinceEpoch(now, Qt::UTC), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'")).toLatin1();
         second = now;
@@ -86,12 +88,12 @@ QByteArray HttpServer::reasonPhrase(int status)
     }
 }
 
-void HttpServer::write(QTcpSocket *socket, const EmuResponse &response, std::chrono::seconds clockSkew)
+void HttpServer::write(QTcpSocket *socket, const EmuResponse &response, const EmulatorClock &clock)
 {
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return;
     // One buffer, sized once, and one write: the answer leaves in a single send.
-    const QByteArray date = httpDate(clockSkew);
+    const QByteArray date = httpDate(clock);
     qsizetype size = 160 + response.contentType.size() + date.size() + (response.omitBody ? 0 : response.body.size());
     for (const auto &h : response.headers)
         size += h.first.size() + h.second.size() + 4;

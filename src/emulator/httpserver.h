@@ -6,12 +6,11 @@
 #include <QPair>
 #include <QUrlQuery>
 
-#include <chrono>
-
-
 class QTcpSocket;
 
 namespace plainkey::emulator {
+
+class EmulatorClock;
 
 //! An HTTP request as the emulator's handlers see it.
 struct EmuRequest
@@ -50,10 +49,11 @@ class HttpServer
 {
 public:
     //! Writes the status line, Content-Type, Content-Length, Date, the extra headers and the body.
-    //! \a clockSkew moves the Date header as the project's clock runs (EmulatorClock).
-    static void write(QTcpSocket *socket, const EmuResponse &response, std::chrono::seconds clockSkew = std::chrono::seconds(0));
-    //! Now, \a clockSkew ahead, as an HTTP date.
-    static QByteArray httpDate(std::chrono::seconds clockSkew = std::chrono::seconds(0));
+    //! The Date is now on \a clock, the project's clock (skewed by the clock-skew fault): every
+    //! answer, refusals included, must name it, so there is no default.
+    static void write(QTcpSocket *socket, const EmuResponse &response, const EmulatorClock &clock);
+    //! Now on \a clock as an HTTP date.
+    static QByteArray httpDate(const EmulatorClock &clock);
     static QByteArray reasonPhrase(int status);
 };
 

@@ -86,8 +86,8 @@ EmuRequest toRequest(RequestHead &head, QByteArray body, const QHostAddress &pee
 
 } // namespace
 
-TcpListener::TcpListener(const Limits &limits, Dispatch dispatch, QObject *parent)
-    : QTcpServer(parent), m_limits(limits), m_dispatch(std::move(dispatch))
+TcpListener::TcpListener(const Limits &limits, const EmulatorClock &clock, Dispatch dispatch, QObject *parent)
+    : QTcpServer(parent), m_limits(limits), m_clock(clock), m_dispatch(std::move(dispatch))
 {
 }
 
@@ -143,7 +143,7 @@ void TcpListener::refuseOverCap(QTcpSocket *socket)
                             .toJson(QJsonDocument::Compact);
     response.closeConnection = true;
     response.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
-    HttpServer::write(socket, response);
+    HttpServer::write(socket, response, m_clock);
     QTimer::singleShot(500ms, socket, [socket] { socket->disconnectFromHost(); });
     QTimer::singleShot(3s, socket, [socket] {
         socket->abort();
@@ -271,7 +271,7 @@ void TcpListener::refuse(QTcpSocket *socket, Connection &state, int status, cons
     response.status = status;
     response.body = QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
     response.closeConnection = true;
-    HttpServer::write(socket, response);
+    HttpServer::write(socket, response, m_clock);
     connect(socket, &QIODevice::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
     QTimer::singleShot(1s, socket, [socket] { socket->disconnectFromHost(); });
     emit requestRefused(state.method, state.path, status);

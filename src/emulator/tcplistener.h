@@ -11,6 +11,8 @@ class QTcpSocket;
 
 namespace plainkey::emulator {
 
+class EmulatorClock;
+
 //! Accepts the emulator's connections and reads HTTP/1.1 requests from them itself: the request
 //! line, the headers, and a body of Content-Length bytes, each complete request handed to one
 //! dispatch function, in order, on keep-alive connections with pipelining. Under the load
@@ -23,7 +25,8 @@ namespace plainkey::emulator {
 //! Content-Length (400), an HTTP version other than 1.0 and 1.1 (505), a chunked body (411:
 //! send Content-Length) or another transfer coding (501). A client waiting for 100 Continue
 //! gets it. Connections that send nothing or dribble a request (slowloris) are closed, and the
-//! number open at once is capped.
+//! number open at once is capped. Those refusals carry their Date from the project's clock, as
+//! every other answer does.
 class TcpListener : public QTcpServer
 {
     Q_OBJECT
@@ -49,7 +52,8 @@ public:
     //! Called with every complete request; it answers on the socket (now, later, or never).
     using Dispatch = std::function<void(const EmuRequest &request, QTcpSocket *socket)>;
 
-    TcpListener(const Limits &limits, Dispatch dispatch, QObject *parent = nullptr);
+    //! \a clock (the project's, which must outlive this) dates the refusals written here.
+    TcpListener(const Limits &limits, const EmulatorClock &clock, Dispatch dispatch, QObject *parent = nullptr);
     //! Connections open now (those being refused with 503 aside).
     int connectionCount() const { return m_connections; }
 
@@ -72,6 +76,7 @@ private:
     void refuseOverCap(QTcpSocket *socket);
 
     Limits m_limits;
+    const EmulatorClock &m_clock;
     Dispatch m_dispatch;
     int m_connections = 0;
     int m_refusing = 0; //!< connections over the cap being answered 503

@@ -8,6 +8,9 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +20,8 @@ const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
 const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 const QString kSecret = QStringLiteral("Hist0ry-Canary-Secret-7f3a9c");
 const QString kAuthToken = QStringLiteral("pk_auth_HistoryCanaryToken_5d21e8");
+//! The test's own connection to the history, open from before the session to the end.
+const QString kHolder = QStringLiteral("tst_clihistory holder");
 
 } // namespace
 
@@ -36,6 +41,7 @@ private slots:
 
 private:
     Run cli(const QStringList &args);
+    QString historyFile() const { return m_home.filePath(QStringLiteral(".local/share/PlainKey/PlainKey Console/history.sqlite")); }
     QJsonArray historyRows(const QStringList &filters);
     QProcess m_emulator;
     QUrl m_base;
@@ -54,6 +60,23 @@ void tst_CliHistory::initTestCase()
     m_base = QUrl(QString::fromUtf8(m_emulator.readLine()).trimmed());
     QVERIFY(m_base.isValid() && m_base.port() > 0);
 
+    // An empty history, then held open here until the search for secrets: SQLite folds the
+    // WAL into the database and deletes it when the last connection closes, so without this
+    // every plainkey-cli run would take its writes out of the -wal file on exit and the search
+    // would never read them there. Held as the console holds it while it runs.
+    const Run created = cli({QStringLiteral("history"), QStringLiteral("--json")});
+    QVERIFY2(created.exitCode == 0, qPrintable(created.all()));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), kHolder);
+        db.setDatabaseName(historyFile());
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        // A read maps the WAL index: from here on no other program's close is the last one.
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM exchange")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+    }
+
     // The session whose traces the tests look for: a token, a verification that fails.
     const Run token = cli({QStringLiteral("token"), QStringLiteral("--show-secrets")});
     QCOMPARE(token.exitCode, 0);
@@ -65,6 +88,8 @@ void tst_CliHistory::initTestCase()
 
 void tst_CliHistory::cleanupTestCase()
 {
+    QSqlDatabase::database(kHolder, false).close();
+    QSqlDatabase::removeDatabase(kHolder);
     m_emulator.terminate();
     if (!m_emulator.waitForFinished(5000))
         m_emulator.kill();
@@ -96,7 +121,7 @@ void tst_CliHistory::recordsEveryRunUnlessNoHistory()
     const QJsonArray all = historyRows({});
     // token: the access token; verify: the access token and the verification.
     QCOMPARE(all.size(), 3);
-    QVERIFY(QFile::exists(m_home.filePath(QStringLiteral(".local/share/PlainKey/PlainKey Console/history.sqlite"))));
+    QVERIFY(QFile::exists(historyFile()));
     const QJsonObject last = all.last().toObject();
     QVERIFY2(last.value(QLatin1String("url")).toString().endsWith(QLatin1String("/authentication-token/verify")), qPrintable(last.value(QLatin1String("url")).toString()));
     QCOMPARE(last.value(QLatin1String("profile")).toString(), QStringLiteral("default"));
@@ -207,7 +232,8 @@ void tst_CliHistory::clearAsksFirst()
 
 void tst_CliHistory::leavesNoSecretInAnyFile()
 {
-    // Every file under HOME: the database, its -wal and -shm, the export, settings.
+    // Every file under HOME: the database, its -wal and -shm (still there: the test holds the
+    // database open), the export, settings.
     const QList<QByteArray> secrets = {kSecret.toUtf8(), m_accessToken.toUtf8(), kAuthToken.toUtf8(),
                                        QByteArray::fromStdString(m_accessToken.toStdString()).toPercentEncoding()};
     QStringList seen;
@@ -221,8 +247,15 @@ void tst_CliHistory::leavesNoSecretInAnyFile()
         for (const QByteArray &secret : secrets)
             QVERIFY2(!content.contains(secret), qPrintable(QStringLiteral("%1 holds a secret").arg(path)));
     }
-    // The WAL is folded in and removed when the last program closes the file.
     QVERIFY2(seen.contains(QStringLiteral("history.sqlite")) && seen.contains(QStringLiteral("history.har")), qPrintable(seen.join(QLatin1Char(' '))));
+    // The WAL was searched while it held the session's writes: not a file already folded in
+    // and removed, which would let a secret written there pass unseen.
+    const QString wal = historyFile() + QStringLiteral("-wal");
+    QVERIFY2(seen.contains(QStringLiteral("history.sqlite-wal")) && seen.contains(QStringLiteral("history.sqlite-shm")), qPrintable(seen.join(QLatin1Char(' '))));
+    QVERIFY2(QFileInfo(wal).size() > 0, qPrintable(wal));
+    QFile walFile(wal);
+    QVERIFY(walFile.open(QIODevice::ReadOnly));
+    QVERIFY2(walFile.readAll().contains("/authentication-token/verify"), "the WAL does not hold the session's verification");
 }
 
 QTEST_GUILESS_MAIN(tst_CliHistory)

@@ -1,11 +1,15 @@
 // The emulator's clock-skew fault ("PlainKey's clock is off"): set through /emulator/faults, the
 // Emulator API and --clock-skew, it moves the Date header, the times written into tokens and
 // answers, and the expiry checks; over loopback with plain Qt Network, as any client sees it.
+// The refusals written while a request is still being framed (and the faults that break HTTP)
+// are read off a raw socket (wireclient.h), against an emulator on its own thread.
 
 #include "emulatortesthelper.h"
+#include "wireclient.h"
 
 #include "emulator/emulator.h"
 #include "emulator/emulatorclock.h"
+#include "emulator/emulatorthread.h"
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -38,6 +42,13 @@ qint64 dateSkew(const Answer &a)
     return d.isValid() ? QDateTime::currentDateTimeUtc().secsTo(d) : std::numeric_limits<qint64>::min();
 }
 
+//! The same for an answer read off a raw socket.
+qint64 dateSkew(const QByteArray &dateHeader)
+{
+    const QDateTime d = httpDate(dateHeader);
+    return d.isValid() ? QDateTime::currentDateTimeUtc().secsTo(d) : std::numeric_limits<qint64>::min();
+}
+
 //! Near \a expected, allowing for the test's own run time and whole-second rounding.
 bool near(qint64 actual, qint64 expected)
 {
@@ -59,6 +70,11 @@ private slots:
     void expiryIsJudgedOnTheSkewedClock();
     void aNewFaultModeKeepsTheSkewAndResetClearsIt();
     void faultedAnswersCarryTheSkewedDateToo();
+    void faultsThatBreakHttpCarryTheSkewedDate_data();
+    void faultsThatBreakHttpCarryTheSkewedDate();
+    void refusalsWhileFramingCarryTheSkewedDate_data();
+    void refusalsWhileFramingCarryTheSkewedDate();
+    void connectionsOverTheCapGetTheSkewedDate();
     void badSkewsAreRefused_data();
     void badSkewsAreRefused();
     void apiSetterClampsAndSignals();
@@ -192,6 +208,117 @@ void tst_EmulatorClock::faultedAnswersCarryTheSkewedDateToo()
     const Answer a = session.call("GET", QStringLiteral("/user/") + m_userId);
     QCOMPARE(a.status, 503);
     QVERIFY(near(dateSkew(a), -900));
+}
+
+namespace {
+
+//! Two hours behind: far from any rounding, so an unskewed Date cannot pass for a skewed one.
+constexpr qint64 kWireSkew = -7200;
+
+//! Sets \a fault (the clock skew included) through the control API over a raw connection,
+//! which returns once the emulator on its thread has taken it.
+bool putFaults(quint16 port, const QJsonObject &fault)
+{
+    emutest::Client c(port);
+    c.send(emutest::request("PUT", "/emulator/faults", toJson(fault)));
+    const emutest::Wire w = c.read(1);
+    return w.answers.size() == 1 && w.answers.first().status == 200
+           && qint64(QJsonDocument::fromJson(w.answers.first().body).object().value(QLatin1String("clockSkewSeconds")).toDouble()) == kWireSkew;
+}
+
+} // namespace
+
+void tst_EmulatorClock::faultsThatBreakHttpCarryTheSkewedDate_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("empty body") << QStringLiteral("empty");
+    QTest::newRow("truncated body") << QStringLiteral("truncated");
+    QTest::newRow("HTML gateway page") << QStringLiteral("html");
+}
+
+void tst_EmulatorClock::faultsThatBreakHttpCarryTheSkewedDate()
+{
+    QFETCH(QString, mode);
+    EmulatorThread emu;
+    QVERIFY2(emu.start(), qPrintable(emu.errorString()));
+    const quint16 port = quint16(emu.baseUrl().port());
+    QVERIFY(putFaults(port, {{QStringLiteral("mode"), mode}, {QStringLiteral("clockSkewSeconds"), double(kWireSkew)}}));
+    emutest::Client c(port);
+    QVERIFY(c.connected());
+    c.send(emutest::request("GET", "/user/u"));
+    c.waitClosed(mode == QLatin1String("truncated") ? 5000 : 500);
+    const emutest::Wire w = c.read(1, 100);
+    // The head is whole even when the body is not: its Date is read from the bytes.
+    const qsizetype end = w.bytes.indexOf("\r\n\r\n");
+    QVERIFY2(end > 0, w.bytes.constData());
+    emutest::WireAnswer a;
+    a.head = w.bytes.left(end);
+    QVERIFY2(near(dateSkew(a.header("date")), kWireSkew), a.head.constData());
+}
+
+void tst_EmulatorClock::refusalsWhileFramingCarryTheSkewedDate_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    const QByteArray host = "Host: 127.0.0.1\r\n";
+    QTest::newRow("400 malformed request line") << QByteArray("GET  /emulator/info HTTP/1.1\r\n" + host + "\r\n") << 400;
+    QTest::newRow("400 bad Content-Length") << QByteArray("POST /user HTTP/1.1\r\n" + host + "Content-Length: 12abc\r\n\r\n{}") << 400;
+    QTest::newRow("408 head never ends") << QByteArray("GET /emulator/info HTTP/1.1\r\n" + host + "X-Slow: a") << 408;
+    QTest::newRow("408 body never ends") << QByteArray("POST /user HTTP/1.1\r\n" + host + "Content-Length: 100\r\n\r\n{") << 408;
+    QTest::newRow("411 chunked body") << QByteArray("POST /user HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n") << 411;
+    QTest::newRow("413 body over the limit") << QByteArray("POST /user HTTP/1.1\r\n" + host + "Content-Length: 52428800\r\n\r\n") << 413;
+    QTest::newRow("431 head over 64 KB") << QByteArray("GET /openapi HTTP/1.1\r\n" + host + "X-Padding: " + QByteArray(100 * 1024, 'p') + "\r\n\r\n") << 431;
+    QTest::newRow("501 unknown transfer coding") << QByteArray("POST /user HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\n\r\n{}") << 501;
+    QTest::newRow("505 HTTP/2.0") << QByteArray("GET /emulator/info HTTP/2.0\r\n" + host + "\r\n") << 505;
+    // Answered by the emulator, but before any route: a Host that is not this computer.
+    QTest::newRow("421 foreign Host") << QByteArray("GET /emulator/info HTTP/1.1\r\nHost: attacker.example\r\n\r\n") << 421;
+}
+
+void tst_EmulatorClock::refusalsWhileFramingCarryTheSkewedDate()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    EmulatorConfig config;
+    config.requestTimeout = 300ms; // the 408 rows: a request not whole by then is refused
+    EmulatorThread emu;
+    QVERIFY2(emu.start(config), qPrintable(emu.errorString()));
+    const quint16 port = quint16(emu.baseUrl().port());
+    QVERIFY(putFaults(port, {{QStringLiteral("clockSkewSeconds"), double(kWireSkew)}}));
+    emutest::Client c(port);
+    QVERIFY(c.connected());
+    c.send(bytes);
+    const emutest::Wire w = c.read(1, 5000);
+    QCOMPARE(w.answers.size(), 1);
+    const emutest::WireAnswer &a = w.answers.first();
+    QCOMPARE(a.status, status);
+    QVERIFY2(near(dateSkew(a.header("date")), kWireSkew), a.head.constData());
+}
+
+void tst_EmulatorClock::connectionsOverTheCapGetTheSkewedDate()
+{
+    EmulatorConfig config;
+    config.maxConnections = 2;
+    EmulatorThread emu;
+    QVERIFY2(emu.start(config), qPrintable(emu.errorString()));
+    const quint16 port = quint16(emu.baseUrl().port());
+    // Both connections the cap allows, each answered (so counted) and kept alive; the first
+    // sets the skew.
+    emutest::Client first(port);
+    first.send(emutest::request("PUT", "/emulator/faults", toJson({{QStringLiteral("clockSkewSeconds"), double(kWireSkew)}})));
+    QCOMPARE(first.read(1).answers.value(0).status, 200);
+    emutest::Client second(port);
+    second.send(emutest::request("GET", "/emulator/info"));
+    const emutest::Wire info = second.read(1);
+    QCOMPARE(info.answers.value(0).status, 200);
+    QVERIFY(near(dateSkew(info.answers.first().header("date")), kWireSkew));
+
+    emutest::Client over(port);
+    QVERIFY(over.connected());
+    over.send(emutest::request("GET", "/emulator/info"));
+    const emutest::Wire w = over.read(1, 5000);
+    QCOMPARE(w.answers.size(), 1);
+    QCOMPARE(w.answers.first().status, 503);
+    QVERIFY2(near(dateSkew(w.answers.first().header("date")), kWireSkew), w.answers.first().head.constData());
 }
 
 void tst_EmulatorClock::badSkewsAreRefused_data()
