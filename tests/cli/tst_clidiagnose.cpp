@@ -5,7 +5,7 @@
 // finding then the summary, the --json shape, that exchange IDs name the exchanges --verbose shows,
 // and that no token or secret is printed.
 
-#include "clirun.h"
+#include "cliharness.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -22,9 +22,6 @@
 #include <QTimer>
 
 namespace {
-
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 
 const QStringList kOrder = {QStringLiteral("credentials"), QStringLiteral("reachability"), QStringLiteral("clock"),
                             QStringLiteral("token-shape"), QStringLiteral("token-times"), QStringLiteral("verify"),
@@ -92,7 +89,7 @@ private:
     QString signIn(const QString &userId);
     void setSkew(qint64 seconds);
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
     QString m_baseOverride;
     QString m_clientSecret = QStringLiteral("demo-secret");
@@ -105,23 +102,13 @@ private:
 
 void tst_CliDiagnose::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    const QString line = QString::fromUtf8(m_emulator.readLine()).trimmed();
-    m_base = QUrl(line);
-    QVERIFY2(m_base.isValid() && m_base.port() > 0, qPrintable(line));
+    m_base = m_cli.start();
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 }
 
 void tst_CliDiagnose::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 void tst_CliDiagnose::init()
@@ -191,12 +178,8 @@ void tst_CliDiagnose::setSkew(qint64 seconds)
 
 Run tst_CliDiagnose::cli(const QStringList &args, const QByteArray &stdinData)
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_baseOverride.isEmpty() ? m_base.toString() : m_baseOverride);
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), m_clientSecret);
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    Run r = runProgram(kCli, args, e, stdinData, 90000);
+    const QString base = m_baseOverride.isEmpty() ? m_base.toString() : m_baseOverride;
+    Run r = m_cli.run(args, cliEnvironment(base, QStringLiteral("demo-project"), m_clientSecret), stdinData, 90000);
     // No token, secret or access token in anything printed, --verbose included.
     QStringList secrets = m_secrets;
     secrets << m_clientSecret << QStringLiteral("demo-secret") << QString::fromLatin1(m_accessToken);

@@ -2,7 +2,7 @@
 // process: recording (and --no-history), history with each filter and --json, export as HAR
 // 1.2, and no known secret in any file under a throwaway HOME.
 
-#include "clirun.h"
+#include "cliharness.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -13,8 +13,6 @@
 
 namespace {
 
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 const QString kSecret = QStringLiteral("Hist0ry-Canary-Secret-7f3a9c");
 const QString kAuthToken = QStringLiteral("pk_auth_HistoryCanaryToken_5d21e8");
 
@@ -37,7 +35,7 @@ private slots:
 private:
     Run cli(const QStringList &args);
     QJsonArray historyRows(const QStringList &filters);
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
     QTemporaryDir m_home;
     QString m_accessToken;
@@ -46,13 +44,8 @@ private:
 void tst_CliHistory::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--client-secret"), kSecret});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    m_base = QUrl(QString::fromUtf8(m_emulator.readLine()).trimmed());
-    QVERIFY(m_base.isValid() && m_base.port() > 0);
+    m_base = m_cli.start({QStringLiteral("--client-secret"), kSecret});
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 
     // The session whose traces the tests look for: a token, a verification that fails.
     const Run token = cli({QStringLiteral("token"), QStringLiteral("--show-secrets")});
@@ -65,9 +58,7 @@ void tst_CliHistory::initTestCase()
 
 void tst_CliHistory::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 Run tst_CliHistory::cli(const QStringList &args)
@@ -80,7 +71,7 @@ Run tst_CliHistory::cli(const QStringList &args)
     e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
     e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), kSecret);
-    return runProgram(kCli, args, e, {}, 60000);
+    return m_cli.run(args, e);
 }
 
 QJsonArray tst_CliHistory::historyRows(const QStringList &filters)
