@@ -6,20 +6,17 @@
 // and that no token or secret is printed.
 
 #include "cliharness.h"
+#include "httptesthelper.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
-#include <QTimer>
 
 namespace {
 
@@ -28,11 +25,7 @@ const QStringList kOrder = {QStringLiteral("credentials"), QStringLiteral("reach
                             QStringLiteral("user"), QStringLiteral("passkeys"), QStringLiteral("token-passkey"),
                             QStringLiteral("summary")};
 
-struct Answer
-{
-    int status = 0;
-    QJsonObject json;
-};
+using Answer = TestHttpAnswer;
 
 QStringList lines(const QString &text)
 {
@@ -96,7 +89,6 @@ private:
     QByteArray m_accessToken;
     QStringList m_secrets; //!< every token this test handed out, searched for in every output
     QStringList m_leaks;
-    QNetworkAccessManager m_nam;
     int m_unique = 0;
 };
 
@@ -117,14 +109,10 @@ void tst_CliDiagnose::init()
     m_baseOverride.clear();
     setSkew(0);
     // A fresh access token of the test's own, for the Server API calls that set scenes up.
-    QNetworkRequest request(m_base.resolved(QUrl(QStringLiteral("/access-token"))));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    QNetworkReply *reply = m_nam.post(request, QByteArrayLiteral("client_id=demo-project&client_secret=demo-secret"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    m_accessToken = QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("access_token")).toString().toUtf8();
-    reply->deleteLater();
+    const Answer token = testHttpRaw("POST", m_base.resolved(QUrl(QStringLiteral("/access-token"))),
+                                     QByteArrayLiteral("client_id=demo-project&client_secret=demo-secret"),
+                                     QByteArrayLiteral("application/x-www-form-urlencoded"));
+    m_accessToken = token.json.value(QLatin1String("access_token")).toString().toUtf8();
     QVERIFY(!m_accessToken.isEmpty());
 }
 
@@ -137,22 +125,11 @@ void tst_CliDiagnose::cleanup()
 
 Answer tst_CliDiagnose::http(const QByteArray &method, const QString &path, const QJsonObject &body, bool server)
 {
-    QNetworkRequest request(m_base.resolved(QUrl(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (server) {
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
-        request.setRawHeader("x-project-id", "demo-project");
-    }
-    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.json = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return a;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (server)
+        headers = {{"Authorization", "Bearer " + m_accessToken}, {"x-project-id", "demo-project"}};
+    return testHttpRaw(method, m_base.resolved(QUrl(path)), QJsonDocument(body).toJson(QJsonDocument::Compact),
+                       QByteArrayLiteral("application/json"), headers);
 }
 
 QString tst_CliDiagnose::signUp(const QString &userName)

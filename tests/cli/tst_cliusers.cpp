@@ -3,21 +3,18 @@
 // against what the emulator holds, read independently over the Server API.
 
 #include "cliharness.h"
+#include "httptesthelper.h"
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -123,7 +120,6 @@ private:
 
     CliHarness m_cli;
     QUrl m_base;
-    QNetworkAccessManager m_nam;
     QByteArray m_accessToken;
     QTemporaryDir m_dir;
     QStringList m_leaks;
@@ -161,22 +157,13 @@ void tst_CliUsers::cleanup()
 
 Answer tst_CliUsers::http(const QByteArray &method, const QUrl &url, const QByteArray &body, const QByteArray &contentType, bool auth)
 {
-    QNetworkRequest request(url);
-    if (!contentType.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    if (auth) {
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
-        request.setRawHeader("x-project-id", "demo-project");
-    }
-    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (auth)
+        headers = {{"Authorization", "Bearer " + m_accessToken}, {"x-project-id", "demo-project"}};
+    const TestHttpAnswer t = testHttpRaw(method, url, body, contentType, headers);
     Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.doc = QJsonDocument::fromJson(reply->readAll());
-    reply->deleteLater();
+    a.status = t.status;
+    a.doc = QJsonDocument::fromJson(t.body);
     return a;
 }
 
