@@ -5,6 +5,7 @@
 //
 //   bench_logmodel [count]      (QT_QPA_PLATFORM defaults to offscreen)
 
+#include "benchutil.h"
 #include "core/log/exchangelog.h"
 #include "core/log/slicedrelease.h"
 #include "gui/log/exchangefiltermodel.h"
@@ -18,99 +19,23 @@
 #include <QTableView>
 
 #include <cstdio>
-#include <ctime>
-#include <malloc.h>
 
 using namespace plainkey;
 using namespace plainkey::gui;
+using benchutil::heapInUse;
+using benchutil::report;
+using benchutil::Stopwatch;
 
 namespace {
 
-struct Shape
-{
-    const char *method;
-    const char *path;
-    int status;
-    const char *body;
-};
-
-// A mix like a busy session: tokens, verifications (valid and not), users, a few failures.
-const Shape kShapes[] = {
-        {"POST", "/server/access-token", 200, R"({"access_token":"[redacted access_token #1a2b3c4d]","token_type":"Bearer","expires_in":3600})"},
-        {"POST", "/server/authentication-token/verify", 200, R"({"valid":true,"userId":"usr_%1","projectId":"demo-project","expiresAt":"2026-01-01T00:00:00Z","payload":{}})"},
-        {"POST", "/server/authentication-token/verify", 401, R"({"valid":false,"error":"Token expired"})"},
-        {"GET", "/server/user/usr_%1", 200, R"({"id":"usr_%1","userName":"user%1@example.com"})"},
-        {"GET", "/server/user/usr_%1/credentials", 200, R"([{"id":"cred_%1","userId":"usr_%1","label":"MacBook","createdAt":"2026-01-01T00:00:00Z"}])"},
-        {"GET", "/server/user/usr_%1", 404, R"({"error":"User not found"})"},
-        {"POST", "/server/authentication-token/verify", 503, "<html>Service Unavailable</html>"},
-        {"GET", "/server/user?userName=user%1", 200, R"({"id":"usr_%1","userName":"user%1"})"},
-};
-
 void addOne(ExchangeLog &log, int i)
 {
-    const Shape &s = kShapes[i % std::size(kShapes)];
-    const QString n = QString::number(i);
     Exchange e;
-    e.method = s.method;
-    e.url = QStringLiteral("https://api.plainkey.io") + QString::fromLatin1(s.path).replace(QLatin1String("%1"), n);
-    e.operation = QStringLiteral("Benchmark request");
-    e.requestHeaders = {{"Authorization", "Bearer [redacted access_token #1a2b3c4d]"}, {"x-project-id", "demo-project"}};
+    benchutil::fillRequest(e, i);
     e.startedAt = QDateTime::currentDateTimeUtc();
     const quint64 id = log.append(std::move(e));
     // Every exchange is recorded pending and completed later, as the transport does.
-    log.update(id, [&](Exchange &x) {
-        x.status = s.status;
-        x.durationMs = 5 + i % 400;
-        x.responseHeaders = {{"content-type", "application/json"}};
-        x.responseBody = QString::fromLatin1(s.body).replace(QLatin1String("%1"), n).toUtf8();
-        x.responseBytes = x.responseBody.size();
-        x.outcome = Exchange::outcomeForStatus(s.status);
-    });
-}
-
-// Bytes the heap has handed out (glibc): the memory figure counts everything the log, the
-// model, the proxy and the view keep per exchange.
-size_t heapInUse()
-{
-    malloc_trim(0);
-    return mallinfo2().uordblks;
-}
-
-// Wall time, and the GUI thread's own CPU time: on a machine shared with other work the
-// second shows what the code costs, the first what a person would have waited.
-class Stopwatch
-{
-public:
-    void restart()
-    {
-        m_wall.start();
-        m_cpu = threadCpuNs();
-    }
-    double wallMs() const { return double(m_wall.nsecsElapsed()) / 1e6; }
-    double cpuMs() const { return double(threadCpuNs() - m_cpu) / 1e6; }
-
-private:
-    static qint64 threadCpuNs()
-    {
-        timespec ts{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-    }
-    QElapsedTimer m_wall;
-    qint64 m_cpu = 0;
-};
-
-void report(const char *what, const Stopwatch &t, int count = 0, double targetMs = 0)
-{
-    const double wall = t.wallMs();
-    const double cpu = t.cpuMs();
-    if (count > 0)
-        std::printf("%-50s %8.1f ms wall %8.1f ms cpu  (%.2f us each)\n", what, wall, cpu, cpu * 1000.0 / count);
-    else if (targetMs > 0)
-        std::printf("%-50s %8.1f ms wall %8.1f ms cpu  (target %.0f ms)\n", what, wall, cpu, targetMs);
-    else
-        std::printf("%-50s %8.1f ms wall %8.1f ms cpu\n", what, wall, cpu);
-    std::fflush(stdout);
+    log.update(id, [&](Exchange &x) { benchutil::fillResponse(x, i); });
 }
 
 } // namespace
@@ -126,6 +51,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     const int count = argc > 1 ? std::max(1000, QString::fromLocal8Bit(argv[1]).toInt()) : 100000;
 
+    // The memory figure counts everything the log, the model, the proxy and the view keep per exchange.
     const size_t heapBefore = heapInUse();
     ExchangeLog log;
     log.setCapacity(count);

@@ -5,10 +5,10 @@
 //
 //   bench_history [count] [file]      (default 1000000, a temporary file)
 
+#include "benchutil.h"
 #include "core/history/historystore.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
 
@@ -18,44 +18,14 @@ using namespace plainkey;
 
 namespace {
 
-struct Shape
-{
-    const char *method;
-    const char *path;
-    int status;
-    const char *body;
-};
-
-const Shape kShapes[] = {
-        {"POST", "/server/access-token", 200, R"({"access_token":"[redacted access_token #1a2b3c4d]","token_type":"Bearer","expires_in":3600})"},
-        {"POST", "/server/authentication-token/verify", 200, R"({"valid":true,"userId":"usr_%1","projectId":"demo-project","expiresAt":"2026-01-01T00:00:00Z","payload":{}})"},
-        {"POST", "/server/authentication-token/verify", 401, R"({"valid":false,"error":"Token expired"})"},
-        {"GET", "/server/user/usr_%1", 200, R"({"id":"usr_%1","userName":"user%1@example.com"})"},
-        {"GET", "/server/user/usr_%1/credentials", 200, R"([{"id":"cred_%1","userId":"usr_%1","label":"MacBook","createdAt":"2026-01-01T00:00:00Z"}])"},
-        {"GET", "/server/user/usr_%1", 404, R"({"error":"User not found"})"},
-        {"POST", "/server/authentication-token/verify", 503, "<html>Service Unavailable</html>"},
-        {"GET", "/server/user?userName=user%1", 200, R"({"id":"usr_%1","userName":"user%1"})"},
-};
-
 const char *const kProfiles[] = {"demo", "staging", "production"};
 
 HistoryEntry make(int i, const QDateTime &start)
 {
-    const Shape &s = kShapes[i % std::size(kShapes)];
-    const QString n = QString::number(i);
     HistoryEntry h;
-    Exchange &e = h.exchange;
-    e.method = s.method;
-    e.url = QStringLiteral("https://api.plainkey.io") + QString::fromLatin1(s.path).replace(QLatin1String("%1"), n);
-    e.operation = QStringLiteral("Benchmark request");
-    e.requestHeaders = {{"Authorization", "Bearer [redacted access_token #1a2b3c4d]"}, {"x-project-id", "demo-project"}};
-    e.startedAt = start.addMSecs(qint64(i) * 2000); // one exchange every 2 s: a million over 23 days
-    e.status = s.status;
-    e.durationMs = 5 + i % 400;
-    e.responseHeaders = {{"content-type", "application/json"}};
-    e.responseBody = QString::fromLatin1(s.body).replace(QLatin1String("%1"), n).toUtf8();
-    e.responseBytes = e.responseBody.size();
-    e.outcome = Exchange::outcomeForStatus(s.status);
+    benchutil::fillRequest(h.exchange, i);
+    h.exchange.startedAt = start.addMSecs(qint64(i) * 2000); // one exchange every 2 s: a million over 23 days
+    benchutil::fillResponse(h.exchange, i);
     h.profile = QString::fromLatin1(kProfiles[(i / 7) % 3]);
     return h;
 }
@@ -79,8 +49,8 @@ int main(int argc, char *argv[])
 
     // Batches as the writer makes them: what arrives in half a second of a busy session.
     constexpr int batch = 500;
-    QElapsedTimer t;
-    t.start();
+    benchutil::Stopwatch t;
+    t.restart();
     for (int i = 0; i < count; i += batch) {
         QList<HistoryEntry> entries;
         for (int k = i; k < std::min(count, i + batch); ++k)
@@ -90,7 +60,7 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    const double writeMs = double(t.nsecsElapsed()) / 1e6;
+    const double writeMs = t.wallMs();
     std::printf("%-52s %9.0f ms  (%.0f exchanges/s)\n", "write (batches of 500, one transaction each)", writeMs,
                 count / (writeMs / 1000.0));
     std::printf("%-52s %9.1f MB  (%.0f B per exchange)\n", "file size (database and WAL)",
@@ -130,14 +100,14 @@ int main(int argc, char *argv[])
         t.restart();
         bool ok = false;
         const auto rows = store->query(c.query, &ok);
-        const double ms = double(t.nsecsElapsed()) / 1e6;
+        const double ms = t.wallMs();
         char label[128];
         std::snprintf(label, sizeof label, "%s -> %lld rows", c.name, static_cast<long long>(rows.size()));
         std::printf("%-52s %9.1f ms  (target 200 ms)%s\n", label, ms, ok ? "" : "  FAILED");
     }
     t.restart();
     store->applyRetention(std::chrono::hours(24 * 30), HistoryStore::kDefaultMaxBytes);
-    std::printf("%-52s %9.1f ms  (%lld kept)\n", "retention (30 days, 200 MB)", double(t.nsecsElapsed()) / 1e6,
+    std::printf("%-52s %9.1f ms  (%lld kept)\n", "retention (30 days, 200 MB)", t.wallMs(),
                 static_cast<long long>(store->count()));
     return 0;
 }

@@ -1,7 +1,7 @@
 // plainkey-cli as a script would use it: the built binaries, a plainkey-emulator process on a
 // free loopback port, exit codes, standard output and standard error.
 
-#include "clirun.h"
+#include "cliharness.h"
 #include "echoingserver.h"
 #include "httptesthelper.h"
 
@@ -9,13 +9,6 @@
 #include <QProcessEnvironment>
 #include <QTcpServer>
 #include <QTest>
-
-namespace {
-
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
-
-} // namespace
 
 class tst_Cli : public QObject
 {
@@ -41,48 +34,28 @@ private slots:
 
 private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {}, const QProcessEnvironment &env = {});
-    QProcessEnvironment env() const;
     QString signUp(const QString &userName, QString *userId = nullptr);
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
 };
 
 void tst_Cli::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    const QString line = QString::fromUtf8(m_emulator.readLine()).trimmed();
-    m_base = QUrl(line);
-    QVERIFY2(m_base.isValid() && m_base.scheme() == QLatin1String("http") && m_base.port() > 0, qPrintable(line));
+    m_base = m_cli.start();
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
+    QCOMPARE(m_base.scheme(), QStringLiteral("http"));
     QCOMPARE(m_base.host(), QStringLiteral("127.0.0.1"));
 }
 
 void tst_Cli::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
-}
-
-QProcessEnvironment tst_Cli::env() const
-{
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("demo-secret"));
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    return e;
+    m_cli.stop();
 }
 
 Run tst_Cli::cli(const QStringList &args, const QByteArray &stdinData, const QProcessEnvironment &environment)
 {
-    return runProgram(kCli, args, environment.isEmpty() ? env() : environment, stdinData, 60000);
+    return m_cli.run(args, environment.isEmpty() ? m_cli.environment() : environment, stdinData);
 }
 
 QString tst_Cli::signUp(const QString &userName, QString *userId)
@@ -129,7 +102,7 @@ void tst_Cli::forgedTokenExitsOneWithPlainKeysError()
 
 void tst_Cli::wrongSecretExitsThree()
 {
-    QProcessEnvironment e = env();
+    QProcessEnvironment e = m_cli.environment();
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("wrong-secret-123"));
     const Run r = cli({QStringLiteral("verify"), QStringLiteral("some-token-value")}, {}, e);
     QCOMPARE(r.exitCode, 3);
@@ -160,9 +133,9 @@ void tst_Cli::stalledServerTimesOut()
     QList<QTcpSocket *> held;
     connect(&silent, &QTcpServer::newConnection, this, [&] { held.append(silent.nextPendingConnection()); });
     QProcess p;
-    p.setProcessEnvironment(env());
-    p.start(kCli, {QStringLiteral("--base-url"), QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()),
-                   QStringLiteral("--timeout"), QStringLiteral("1"), QStringLiteral("token")});
+    p.setProcessEnvironment(m_cli.environment());
+    p.start(CliHarness::cliBinary(), {QStringLiteral("--base-url"), QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()),
+                                      QStringLiteral("--timeout"), QStringLiteral("1"), QStringLiteral("token")});
     QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 20000);
     QCOMPARE(p.exitCode(), 4);
     const QString err = QString::fromUtf8(p.readAllStandardError());
@@ -191,7 +164,7 @@ void tst_Cli::usageErrorsExitTwo()
     QFETCH(QStringList, args);
     QFETCH(QString, unsetVariable);
     QFETCH(QString, messagePart);
-    QProcessEnvironment e = env();
+    QProcessEnvironment e = m_cli.environment();
     if (!unsetVariable.isEmpty())
         e.remove(unsetVariable);
     const Run r = cli(args, {}, e);
@@ -218,7 +191,7 @@ void tst_Cli::tokenHidesTheTokenUnlessAsked()
 
 void tst_Cli::secretCanComeFromStandardInput()
 {
-    QProcessEnvironment e = env();
+    QProcessEnvironment e = m_cli.environment();
     e.remove(QStringLiteral("PLAINKEY_CLIENT_SECRET"));
     const Run r = cli({QStringLiteral("--secret-stdin"), QStringLiteral("token")}, "demo-secret\n", e);
     QCOMPARE(r.exitCode, 0);
@@ -238,7 +211,7 @@ void tst_Cli::jsonOutputIsMachineReadable()
     QCOMPARE(o.value(QLatin1String("userId")).toString(), userId);
     QVERIFY(QDateTime::fromString(o.value(QLatin1String("expiresAt")).toString(), Qt::ISODateWithMs).isValid());
 
-    QProcessEnvironment e = env();
+    QProcessEnvironment e = m_cli.environment();
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("wrong-secret-123"));
     const Run bad = cli({QStringLiteral("--json"), QStringLiteral("token")}, {}, e);
     QCOMPARE(bad.exitCode, 3);
@@ -289,13 +262,13 @@ void tst_Cli::errorPageEchoingSecretsLeaksNothing()
     QFETCH(QStringList, options);
     QFETCH(int, exitCode);
     EchoingServer server(page, failing);
-    QProcessEnvironment e = env();
+    QProcessEnvironment e = m_cli.environment();
     e.insert(QStringLiteral("PLAINKEY_BASE_URL"), server.url().toString());
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), EchoingServer::clientSecret());
     // The server runs in this process: wait with the event loop running, not in waitForFinished.
     QProcess p;
     p.setProcessEnvironment(e);
-    p.start(kCli, options + QStringList{QStringLiteral("verify"), EchoingServer::authToken()});
+    p.start(CliHarness::cliBinary(), options + QStringList{QStringLiteral("verify"), EchoingServer::authToken()});
     QVERIFY(p.waitForStarted(10000));
     QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
     const QByteArray out = p.readAllStandardOutput();

@@ -5,37 +5,27 @@
 // finding then the summary, the --json shape, that exchange IDs name the exchanges --verbose shows,
 // and that no token or secret is printed.
 
-#include "clirun.h"
+#include "cliharness.h"
+#include "httptesthelper.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
-#include <QTimer>
 
 namespace {
-
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 
 const QStringList kOrder = {QStringLiteral("credentials"), QStringLiteral("reachability"), QStringLiteral("clock"),
                             QStringLiteral("token-shape"), QStringLiteral("token-times"), QStringLiteral("verify"),
                             QStringLiteral("user"), QStringLiteral("passkeys"), QStringLiteral("token-passkey"),
                             QStringLiteral("summary")};
 
-struct Answer
-{
-    int status = 0;
-    QJsonObject json;
-};
+using Answer = TestHttpAnswer;
 
 QStringList lines(const QString &text)
 {
@@ -92,36 +82,25 @@ private:
     QString signIn(const QString &userId);
     void setSkew(qint64 seconds);
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
     QString m_baseOverride;
     QString m_clientSecret = QStringLiteral("demo-secret");
     QByteArray m_accessToken;
     QStringList m_secrets; //!< every token this test handed out, searched for in every output
     QStringList m_leaks;
-    QNetworkAccessManager m_nam;
     int m_unique = 0;
 };
 
 void tst_CliDiagnose::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    const QString line = QString::fromUtf8(m_emulator.readLine()).trimmed();
-    m_base = QUrl(line);
-    QVERIFY2(m_base.isValid() && m_base.port() > 0, qPrintable(line));
+    m_base = m_cli.start();
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 }
 
 void tst_CliDiagnose::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 void tst_CliDiagnose::init()
@@ -130,14 +109,10 @@ void tst_CliDiagnose::init()
     m_baseOverride.clear();
     setSkew(0);
     // A fresh access token of the test's own, for the Server API calls that set scenes up.
-    QNetworkRequest request(m_base.resolved(QUrl(QStringLiteral("/access-token"))));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    QNetworkReply *reply = m_nam.post(request, QByteArrayLiteral("client_id=demo-project&client_secret=demo-secret"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    m_accessToken = QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("access_token")).toString().toUtf8();
-    reply->deleteLater();
+    const Answer token = testHttpRaw("POST", m_base.resolved(QUrl(QStringLiteral("/access-token"))),
+                                     QByteArrayLiteral("client_id=demo-project&client_secret=demo-secret"),
+                                     QByteArrayLiteral("application/x-www-form-urlencoded"));
+    m_accessToken = token.json.value(QLatin1String("access_token")).toString().toUtf8();
     QVERIFY(!m_accessToken.isEmpty());
 }
 
@@ -150,22 +125,11 @@ void tst_CliDiagnose::cleanup()
 
 Answer tst_CliDiagnose::http(const QByteArray &method, const QString &path, const QJsonObject &body, bool server)
 {
-    QNetworkRequest request(m_base.resolved(QUrl(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (server) {
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
-        request.setRawHeader("x-project-id", "demo-project");
-    }
-    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.json = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return a;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (server)
+        headers = {{"Authorization", "Bearer " + m_accessToken}, {"x-project-id", "demo-project"}};
+    return testHttpRaw(method, m_base.resolved(QUrl(path)), QJsonDocument(body).toJson(QJsonDocument::Compact),
+                       QByteArrayLiteral("application/json"), headers);
 }
 
 QString tst_CliDiagnose::signUp(const QString &userName)
@@ -191,12 +155,8 @@ void tst_CliDiagnose::setSkew(qint64 seconds)
 
 Run tst_CliDiagnose::cli(const QStringList &args, const QByteArray &stdinData)
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_baseOverride.isEmpty() ? m_base.toString() : m_baseOverride);
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), m_clientSecret);
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    Run r = runProgram(kCli, args, e, stdinData, 90000);
+    const QString base = m_baseOverride.isEmpty() ? m_base.toString() : m_baseOverride;
+    Run r = m_cli.run(args, cliEnvironment(base, QStringLiteral("demo-project"), m_clientSecret), stdinData, 90000);
     // No token, secret or access token in anything printed, --verbose included.
     QStringList secrets = m_secrets;
     secrets << m_clientSecret << QStringLiteral("demo-secret") << QString::fromLatin1(m_accessToken);

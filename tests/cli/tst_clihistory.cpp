@@ -2,12 +2,15 @@
 // process: recording (and --no-history), history with each filter and --json, export as HAR
 // 1.2, and no known secret in any file under a throwaway HOME.
 
-#include "clirun.h"
+#include "cliharness.h"
+
+#include "core/history/historystore.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -16,8 +19,6 @@
 
 namespace {
 
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 const QString kSecret = QStringLiteral("Hist0ry-Canary-Secret-7f3a9c");
 const QString kAuthToken = QStringLiteral("pk_auth_HistoryCanaryToken_5d21e8");
 //! The test's own connection to the history, open from before the session to the end.
@@ -38,12 +39,13 @@ private slots:
     void exportsValidHar12();
     void clearAsksFirst();
     void leavesNoSecretInAnyFile();
+    void keepsTheRetentionSetInTheConsole();
 
 private:
     Run cli(const QStringList &args);
     QString historyFile() const { return m_home.filePath(QStringLiteral(".local/share/PlainKey/PlainKey Console/history.sqlite")); }
     QJsonArray historyRows(const QStringList &filters);
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
     QTemporaryDir m_home;
     QString m_accessToken;
@@ -52,13 +54,8 @@ private:
 void tst_CliHistory::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--client-secret"), kSecret});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    m_base = QUrl(QString::fromUtf8(m_emulator.readLine()).trimmed());
-    QVERIFY(m_base.isValid() && m_base.port() > 0);
+    m_base = m_cli.start({QStringLiteral("--client-secret"), kSecret});
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 
     // An empty history, then held open here until the search for secrets: SQLite folds the
     // WAL into the database and deletes it when the last connection closes, so without this
@@ -90,9 +87,7 @@ void tst_CliHistory::cleanupTestCase()
 {
     QSqlDatabase::database(kHolder, false).close();
     QSqlDatabase::removeDatabase(kHolder);
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 Run tst_CliHistory::cli(const QStringList &args)
@@ -105,7 +100,7 @@ Run tst_CliHistory::cli(const QStringList &args)
     e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
     e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
     e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), kSecret);
-    return runProgram(kCli, args, e, {}, 60000);
+    return m_cli.run(args, e);
 }
 
 QJsonArray tst_CliHistory::historyRows(const QStringList &filters)
@@ -256,6 +251,50 @@ void tst_CliHistory::leavesNoSecretInAnyFile()
     QFile walFile(wal);
     QVERIFY(walFile.open(QIODevice::ReadOnly));
     QVERIFY2(walFile.readAll().contains("/authentication-token/verify"), "the WAL does not hold the session's verification");
+}
+
+void tst_CliHistory::keepsTheRetentionSetInTheConsole()
+{
+    using namespace plainkey;
+    // An exchange from 40 days ago, and a console told to keep a year (Log > History settings…).
+    const QString probe = QStringLiteral("/user/usr_retention_probe");
+    {
+        auto store = HistoryStore::open(historyFile(), nullptr, nullptr);
+        QVERIFY(store);
+        HistoryEntry old;
+        old.exchange.method = "GET";
+        old.exchange.url = m_base.toString() + probe;
+        old.exchange.status = 200;
+        old.exchange.outcome = Exchange::Outcome::Success;
+        old.exchange.startedAt = QDateTime::currentDateTimeUtc().addDays(-40);
+        old.profile = QStringLiteral("default");
+        QVERIFY(store->append({old}));
+    }
+    const QString consoleSettings = m_home.filePath(QStringLiteral(".config/PlainKey/PlainKey Console.conf"));
+    auto setConsoleDays = [&](int days) {
+        QSettings settings(consoleSettings, QSettings::IniFormat);
+        settings.setValue(QStringLiteral("history/maxAgeDays"), days);
+        settings.sync();
+        return settings.status() == QSettings::NoError;
+    };
+    auto probeKept = [&] {
+        const QJsonArray rows = historyRows({QStringLiteral("--limit"), QStringLiteral("100000")});
+        for (const QJsonValue &row : rows)
+            if (row.toObject().value(QLatin1String("url")).toString().endsWith(probe))
+                return true;
+        return false;
+    };
+    QVERIFY(setConsoleDays(365));
+    QVERIFY(probeKept());
+
+    // A recording run applies retention as it starts: the console's year, not the default month.
+    QCOMPARE(cli({QStringLiteral("token")}).exitCode, 0);
+    QVERIFY2(probeKept(), "a plainkey-cli run deleted an exchange the console's retention keeps");
+
+    // And the console's limit is applied, not ignored: at 30 days the probe goes.
+    QVERIFY(setConsoleDays(30));
+    QCOMPARE(cli({QStringLiteral("token")}).exitCode, 0);
+    QVERIFY(!probeKept());
 }
 
 QTEST_GUILESS_MAIN(tst_CliHistory)

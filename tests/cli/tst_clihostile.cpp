@@ -2,7 +2,7 @@
 // absurd numbers in answers and arguments, standard input past its limits. The servers are raw
 // loopback servers in this process, so the CLI runs asynchronously while they answer.
 
-#include "clirun.h"
+#include "cliharness.h"
 #include "rawhttpserver.h"
 
 #include <QProcess>
@@ -10,7 +10,6 @@
 
 namespace {
 
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 const QByteArray kSecret = "s3cr3t-client-secret-value";
 const QByteArray kAccessToken = "at-0123456789abcdef-hostile";
 
@@ -26,35 +25,13 @@ QByteArray validAnswer()
 
 QProcessEnvironment environment(const QUrl &base)
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), base.toString());
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("proj_test"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QString::fromUtf8(kSecret));
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    return e;
+    return cliEnvironment(base.toString(), QStringLiteral("proj_test"), QString::fromUtf8(kSecret));
 }
 
 //! Runs the CLI while this process's event loop keeps serving the raw servers.
 Run runAsync(const QStringList &args, const QProcessEnvironment &env, const QByteArray &stdinData = {})
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!stdinData.isEmpty())
-        p.write(stdinData);
-    p.closeWriteChannel();
-    if (!QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProgram(CliHarness::cliBinary(), args, env, stdinData, 60000, WhileRunning::ServeEvents);
 }
 
 } // namespace
@@ -76,7 +53,7 @@ private slots:
 
 void tst_CliHostile::initTestCase()
 {
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
+    QVERIFY2(QFile::exists(CliHarness::cliBinary()), qPrintable(CliHarness::cliBinary()));
 }
 
 void tst_CliHostile::redirectToAnotherOriginExitsFourAndSendsNothingThere_data()

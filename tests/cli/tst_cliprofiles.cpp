@@ -2,7 +2,7 @@
 // process on a free loopback port, a throwaway HOME for the profiles file, and a real Secret
 // Service for the secrets (a private GNOME Keyring from tests/common/with-secret-service.sh).
 
-#include "clirun.h"
+#include "cliharness.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -13,8 +13,6 @@
 
 namespace {
 
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 // The emulator's default project and secret.
 const QString kProject = QStringLiteral("demo-project");
 const QByteArray kSecret = "demo-secret";
@@ -45,7 +43,7 @@ private:
     Run cli(const QStringList &args, const QByteArray &stdinData = {}, const QProcessEnvironment &extra = {});
     QString profilesFile() const { return m_home->filePath(QStringLiteral(".config/PlainKey/profiles.json")); }
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
     std::unique_ptr<QTemporaryDir> m_home;
     //! The throwaway HOMEs of every test, checked for secrets at the end.
@@ -54,22 +52,13 @@ private:
 
 void tst_CliProfiles::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    m_base = QUrl(QString::fromUtf8(m_emulator.readLine()).trimmed());
-    QVERIFY(m_base.isValid() && m_base.port() > 0);
+    m_base = m_cli.start();
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 }
 
 void tst_CliProfiles::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 void tst_CliProfiles::init()
@@ -95,7 +84,7 @@ Run tst_CliProfiles::cli(const QStringList &args, const QByteArray &stdinData, c
     e.insert(QStringLiteral("PLAINKEY_KEYCHAIN_SERVICE"), QStringLiteral("PlainKey CLI tests"));
     for (const QString &key : extra.keys())
         e.insert(key, extra.value(key));
-    return runProgram(kCli, args, e, stdinData, 60000);
+    return m_cli.run(args, e, stdinData);
 }
 
 namespace {

@@ -2,31 +2,25 @@
 // against a plainkey-emulator process on a free loopback port. What the CLI prints is checked
 // against what the emulator holds, read independently over the Server API.
 
-#include "clirun.h"
+#include "cliharness.h"
+#include "httptesthelper.h"
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 namespace {
-
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
 
 struct Answer
 {
@@ -124,9 +118,8 @@ private:
     QString writeFile(const QString &name, const QByteArray &data);
     void noteSecrets(const Run &r, const QStringList &args);
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
-    QNetworkAccessManager m_nam;
     QByteArray m_accessToken;
     QTemporaryDir m_dir;
     QStringList m_leaks;
@@ -136,17 +129,9 @@ private:
 
 void tst_CliUsers::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
     QVERIFY(m_dir.isValid());
-    m_emulator.setProgram(kEmulator);
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--seed-demo")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    const QString line = QString::fromUtf8(m_emulator.readLine()).trimmed();
-    m_base = QUrl(line);
-    QVERIFY2(m_base.isValid() && m_base.port() > 0, qPrintable(line));
+    m_base = m_cli.start({QStringLiteral("--seed-demo")});
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 
     const Answer token = http("POST", m_base.resolved(QUrl(QStringLiteral("/access-token"))),
                               "client_id=demo-project&client_secret=demo-secret", "application/x-www-form-urlencoded", false);
@@ -157,9 +142,7 @@ void tst_CliUsers::initTestCase()
 
 void tst_CliUsers::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 void tst_CliUsers::cleanup()
@@ -174,22 +157,13 @@ void tst_CliUsers::cleanup()
 
 Answer tst_CliUsers::http(const QByteArray &method, const QUrl &url, const QByteArray &body, const QByteArray &contentType, bool auth)
 {
-    QNetworkRequest request(url);
-    if (!contentType.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    if (auth) {
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
-        request.setRawHeader("x-project-id", "demo-project");
-    }
-    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (auth)
+        headers = {{"Authorization", "Bearer " + m_accessToken}, {"x-project-id", "demo-project"}};
+    const TestHttpAnswer t = testHttpRaw(method, url, body, contentType, headers);
     Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.doc = QJsonDocument::fromJson(reply->readAll());
-    reply->deleteLater();
+    a.status = t.status;
+    a.doc = QJsonDocument::fromJson(t.body);
     return a;
 }
 
@@ -262,17 +236,12 @@ void tst_CliUsers::noteSecrets(const Run &r, const QStringList &args)
 
 QProcessEnvironment tst_CliUsers::cliEnvironment() const
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), m_clientSecret);
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    return e;
+    return m_cli.environment(m_clientSecret);
 }
 
 Run tst_CliUsers::cli(const QStringList &args, const QByteArray &stdinData)
 {
-    Run r = runProgram(kCli, args, cliEnvironment(), stdinData, 90000);
+    Run r = m_cli.run(args, cliEnvironment(), stdinData, 90000);
     noteSecrets(r, args);
     return r;
 }
@@ -295,7 +264,7 @@ Run tst_CliUsers::cliOnTerminal(const QStringList &args, const QByteArray &typed
         if (stderrToo)
             ::dup2(slave, STDERR_FILENO);
     });
-    p.start(kCli, args);
+    p.start(CliHarness::cliBinary(), args);
     ::close(slave);
     if (p.waitForStarted(10000)) {
         // The terminal queues what is typed until the CLI reads it; ^D alone is end of input.

@@ -1,19 +1,12 @@
 // plainkey-cli's verify and passkeys list say what the console says, from the same core
 // decisions (VerifyVerdict, PasskeySummary): the built binaries against a plainkey-emulator process.
 
-#include "clirun.h"
+#include "cliharness.h"
 #include "httptesthelper.h"
 
 #include <QJsonArray>
 #include <QProcess>
 #include <QTest>
-
-namespace {
-
-const QString kEmulator = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-const QString kCli = QStringLiteral(PLAINKEY_CLI_BINARY);
-
-} // namespace
 
 class tst_CliVerdict : public QObject
 {
@@ -30,39 +23,25 @@ private:
     Run cli(const QStringList &args);
     QJsonObject signUp(const QString &userName);
 
-    QProcess m_emulator;
+    CliHarness m_cli;
     QUrl m_base;
 };
 
 void tst_CliVerdict::initTestCase()
 {
-    QVERIFY2(QFile::exists(kEmulator), qPrintable(kEmulator));
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli));
-    m_emulator.setProgram(kEmulator);
     // Single-use tokens, as PlainKey may have them: the second verification is refused.
-    m_emulator.setArguments({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--single-use-tokens")});
-    m_emulator.start();
-    QVERIFY(m_emulator.waitForStarted(10000));
-    QTRY_VERIFY_WITH_TIMEOUT(m_emulator.canReadLine(), 15000);
-    m_base = QUrl(QString::fromUtf8(m_emulator.readLine()).trimmed());
-    QVERIFY(m_base.isValid() && m_base.port() > 0);
+    m_base = m_cli.start({QStringLiteral("--single-use-tokens")});
+    QVERIFY2(m_base.isValid(), qPrintable(m_cli.failure()));
 }
 
 void tst_CliVerdict::cleanupTestCase()
 {
-    m_emulator.terminate();
-    if (!m_emulator.waitForFinished(5000))
-        m_emulator.kill();
+    m_cli.stop();
 }
 
 Run tst_CliVerdict::cli(const QStringList &args)
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("PLAINKEY_BASE_URL"), m_base.toString());
-    e.insert(QStringLiteral("PLAINKEY_PROJECT_ID"), QStringLiteral("demo-project"));
-    e.insert(QStringLiteral("PLAINKEY_CLIENT_SECRET"), QStringLiteral("demo-secret"));
-    e.remove(QStringLiteral("QT_LOGGING_RULES"));
-    return runProgram(kCli, args, e, {}, 60000);
+    return m_cli.run(args, m_cli.environment());
 }
 
 QJsonObject tst_CliVerdict::signUp(const QString &userName)

@@ -17,15 +17,17 @@ struct TestHttpAnswer
     QByteArray body;
 };
 
-inline TestHttpAnswer testHttp(const QByteArray &method, const QUrl &url, const QJsonObject &body = {},
-                               const QList<QPair<QByteArray, QByteArray>> &headers = {})
+//! Sends \a payload as it is, with \a contentType when not empty, and waits for the answer
+//! (15 s at the most).
+inline TestHttpAnswer testHttpRaw(const QByteArray &method, const QUrl &url, const QByteArray &payload,
+                                  const QByteArray &contentType, const QList<QPair<QByteArray, QByteArray>> &headers = {})
 {
     QNetworkAccessManager nam;
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!contentType.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     for (const auto &h : headers)
         request.setRawHeader(h.first, h.second);
-    const QByteArray payload = body.isEmpty() && method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
     QNetworkReply *reply = nam.sendCustomRequest(request, method, payload);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -37,4 +39,12 @@ inline TestHttpAnswer testHttp(const QByteArray &method, const QUrl &url, const 
     out.json = QJsonDocument::fromJson(out.body).object();
     reply->deleteLater();
     return out;
+}
+
+//! Sends \a body as compact JSON (nothing for a GET without one).
+inline TestHttpAnswer testHttp(const QByteArray &method, const QUrl &url, const QJsonObject &body = {},
+                               const QList<QPair<QByteArray, QByteArray>> &headers = {})
+{
+    const QByteArray payload = body.isEmpty() && method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return testHttpRaw(method, url, payload, QByteArrayLiteral("application/json"), headers);
 }

@@ -5,13 +5,12 @@
 #include "emulator/emulatordatabase.h"
 #include "emulator/emulatorstore.h"
 #include "emulator/projectdocument.h"
+#include "sqlitefiletesthelper.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,14 +20,6 @@ using namespace plainkey::emulator;
 namespace {
 
 const QString kProject = QStringLiteral("db-project");
-
-QByteArray fileHash(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
-}
 
 //! Runs \a sql on \a path through a connection of its own (not the emulator's code).
 QVariant sqlValue(const QString &path, const QString &sql)
@@ -46,19 +37,6 @@ QVariant sqlValue(const QString &path, const QString &sql)
     }
     QSqlDatabase::removeDatabase(QStringLiteral("tst-peek"));
     return out;
-}
-
-void execSql(const QString &path, const QStringList &statements)
-{
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tst-write"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        for (const QString &s : statements)
-            QVERIFY2(q.exec(s), qPrintable(s + QLatin1Char(' ') + q.lastError().text()));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("tst-write"));
 }
 
 StoredPasskey fullPasskey(const QString &userId)

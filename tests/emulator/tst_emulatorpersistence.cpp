@@ -3,9 +3,10 @@
 // files that are not the emulator's refused at start with exit status 1 and left byte for
 // byte; export and seed reading each other; memory-only mode writing nothing.
 
+#include "emulatorprocess.h"
 #include "emulatortesthelper.h"
+#include "sqlitefiletesthelper.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -19,78 +20,6 @@
 using namespace emutest;
 
 namespace {
-
-const QString kBinary = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-
-//! A running plainkey-emulator, killed when it goes out of scope if still running.
-class Program
-{
-public:
-    explicit Program(const QStringList &args, const QString &workingDirectory = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("PLAINKEY_EMULATOR_CLIENT_SECRET"));
-        process.setProcessEnvironment(env);
-        if (!workingDirectory.isEmpty())
-            process.setWorkingDirectory(workingDirectory);
-        process.start(kBinary, args);
-    }
-    ~Program()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    //! The URL line, once printed (empty if it never came).
-    QUrl waitForUrl()
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!process.canReadLine() && t.elapsed() < 15000 && process.state() != QProcess::NotRunning)
-            process.waitForReadyRead(200);
-        if (!process.canReadLine())
-            return {};
-        return QUrl(QString::fromUtf8(process.readLine()).trimmed());
-    }
-    //! SIGKILL: no clean-up, no checkpoint, whatever was in flight is lost.
-    void killNine()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    //! Waits for a program that should refuse to start; its exit code, stderr in \a err.
-    int finish(QString *err)
-    {
-        if (!process.waitForFinished(15000))
-            return -1;
-        *err = QString::fromUtf8(process.readAllStandardError());
-        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    }
-
-    QProcess process;
-};
-
-QByteArray fileHash(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
-}
-
-void execSql(const QString &path, const QStringList &statements)
-{
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tst-write"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        for (const QString &s : statements)
-            QVERIFY2(q.exec(s), qPrintable(s));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("tst-write"));
-}
 
 QString tokenOf(const Answer &a)
 {
@@ -160,7 +89,7 @@ void tst_EmulatorPersistence::acknowledgedChangesSurviveKillNine()
     QByteArray oldAccessToken;
     QJsonArray kimPasskeys;
     {
-        Program p(args);
+        EmulatorProcess p(args);
         const QUrl base = p.waitForUrl();
         QVERIFY2(base.isValid(), qPrintable(p.process.readAllStandardError()));
         Session s(base, QStringLiteral("demo-project"), QStringLiteral("demo-secret"));
@@ -209,7 +138,7 @@ void tst_EmulatorPersistence::acknowledgedChangesSurviveKillNine()
     }
     QVERIFY(QFile::exists(path + QStringLiteral("-wal"))); // the changes are still in the log, not folded in
 
-    Program q(args);
+    EmulatorProcess q(args);
     const QUrl base = q.waitForUrl();
     QVERIFY2(base.isValid(), qPrintable(q.process.readAllStandardError()));
     // Access tokens live in memory only: the old one is refused, and a client fetches another.
@@ -261,7 +190,7 @@ void tst_EmulatorPersistence::refusedFilesStayAsTheyWere()
         execSql(path, {QStringLiteral("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"), QStringLiteral("INSERT INTO invoices VALUES (42)")});
     } else if (kind == QLatin1String("newer")) {
         {
-            Program p({QStringLiteral("--data"), path});
+            EmulatorProcess p({QStringLiteral("--data"), path});
             QVERIFY(p.waitForUrl().isValid());
             p.process.terminate();
             QVERIFY(p.process.waitForFinished(10000));
@@ -282,7 +211,7 @@ void tst_EmulatorPersistence::refusedFilesStayAsTheyWere()
         QVERIFY(QDir().mkpath(path));
     }
     const QByteArray before = QFileInfo(path).isFile() ? fileHash(path) : QByteArray("folder");
-    Program p({QStringLiteral("--data"), path});
+    EmulatorProcess p({QStringLiteral("--data"), path});
     QString err;
     const int code = p.finish(&err);
     if (immutable)
@@ -300,7 +229,7 @@ void tst_EmulatorPersistence::anEmptyFileIsInitialised()
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.close();
-    Program p({QStringLiteral("--data"), path});
+    EmulatorProcess p({QStringLiteral("--data"), path});
     const QUrl base = p.waitForUrl();
     QVERIFY2(base.isValid(), qPrintable(p.process.readAllStandardError()));
     QCOMPARE(emulatorCall(base, "POST", QStringLiteral("/emulator/sign-up"), QJsonObject{{QStringLiteral("userName"), QStringLiteral("e")}}).status, 200);
@@ -314,9 +243,9 @@ void tst_EmulatorPersistence::anEmptyFileIsInitialised()
 void tst_EmulatorPersistence::aSecondEmulatorCannotShareTheFile()
 {
     const QString path = m_dir.filePath(QStringLiteral("shared.db"));
-    Program first({QStringLiteral("--data"), path});
+    EmulatorProcess first({QStringLiteral("--data"), path});
     QVERIFY(first.waitForUrl().isValid());
-    Program second({QStringLiteral("--data"), path});
+    EmulatorProcess second({QStringLiteral("--data"), path});
     QString err;
     QCOMPARE(second.finish(&err), 1);
     QVERIFY2(err.contains(path) && err.contains(QLatin1String("in use by another program")), qPrintable(err));
@@ -334,7 +263,7 @@ void tst_EmulatorPersistence::exportAndSeedReadEachOther()
     QJsonObject fromA;
     QString signUpToken;
     {
-        Program a({QStringLiteral("--data"), dataPath, QStringLiteral("--seed"), seedPath, QStringLiteral("--seed-demo")});
+        EmulatorProcess a({QStringLiteral("--data"), dataPath, QStringLiteral("--seed"), seedPath, QStringLiteral("--seed-demo")});
         const QUrl base = a.waitForUrl();
         QVERIFY2(base.isValid(), qPrintable(a.process.readAllStandardError()));
         const Answer up = emulatorCall(base, "POST", QStringLiteral("/emulator/sign-up"), QJsonObject{{QStringLiteral("userName"), QStringLiteral("new")}});
@@ -358,7 +287,7 @@ void tst_EmulatorPersistence::exportAndSeedReadEachOther()
 
     // The file after kill -9, exported offline, says the same.
     const QString outPath = m_dir.filePath(QStringLiteral("out.json"));
-    Program offline({QStringLiteral("--data"), dataPath, QStringLiteral("--export"), outPath});
+    EmulatorProcess offline({QStringLiteral("--data"), dataPath, QStringLiteral("--export"), outPath});
     QString err;
     QCOMPARE(offline.finish(&err), 0);
     QFile out(outPath);
@@ -367,7 +296,7 @@ void tst_EmulatorPersistence::exportAndSeedReadEachOther()
     QCOMPARE(fromFile.value(QLatin1String("users")), fromA.value(QLatin1String("users")));
 
     // Seeded into a memory-only emulator, it exports equal again.
-    Program b({QStringLiteral("--seed"), outPath});
+    EmulatorProcess b({QStringLiteral("--seed"), outPath});
     const QUrl base = b.waitForUrl();
     QVERIFY2(base.isValid(), qPrintable(b.process.readAllStandardError()));
     const Answer fromB = emulatorCall(base, "POST", QStringLiteral("/emulator/export"));
@@ -420,7 +349,7 @@ void tst_EmulatorPersistence::badSeedsAreRefusedByEntry()
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write(QJsonDocument(doc).toJson());
     f.close();
-    Program p({QStringLiteral("--seed"), seedPath});
+    EmulatorProcess p({QStringLiteral("--seed"), seedPath});
     QString err;
     QCOMPARE(p.finish(&err), 1);
     QVERIFY2(err.contains(seedPath) && err.contains(message), qPrintable(err));
@@ -430,14 +359,14 @@ void tst_EmulatorPersistence::memoryOnlyModeWritesNothing()
 {
     QTemporaryDir cwd;
     {
-        Program p({}, cwd.path());
+        EmulatorProcess p({}, EmulatorProcess::environment(), cwd.path());
         const QUrl base = p.waitForUrl();
         QVERIFY(base.isValid());
         QCOMPARE(emulatorCall(base, "POST", QStringLiteral("/emulator/sign-up"), QJsonObject{{QStringLiteral("userName"), QStringLiteral("m")}}).status, 200);
         p.killNine();
     }
     QCOMPARE(QDir(cwd.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
-    Program p({}, cwd.path());
+    EmulatorProcess p({}, EmulatorProcess::environment(), cwd.path());
     const QUrl base = p.waitForUrl();
     QCOMPARE(emulatorCall(base, "GET", QStringLiteral("/emulator/info")).json.value(QLatin1String("users")).toInt(), 0);
 }

@@ -1,6 +1,7 @@
 // The emulator outside the caller's event loop: the plainkey-emulator program (its URL line,
 // options, refusals and signals) and EmulatorThread (the console's way to run it).
 
+#include "emulatorprocess.h"
 #include "emulatortesthelper.h"
 
 #include "emulator/emulator.h"
@@ -17,51 +18,6 @@
 using namespace plainkey::emulator;
 using namespace emutest;
 using namespace std::chrono_literals;
-
-namespace {
-
-const QString kBinary = QStringLiteral(PLAINKEY_EMULATOR_BINARY);
-
-//! A running plainkey-emulator, killed when it goes out of scope if still running.
-class Program
-{
-public:
-    //! Starts the program; \a envSecret goes to PLAINKEY_EMULATOR_CLIENT_SECRET (unset when empty).
-    explicit Program(const QStringList &args, const QString &envSecret = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("PLAINKEY_EMULATOR_CLIENT_SECRET"));
-        if (!envSecret.isEmpty())
-            env.insert(QStringLiteral("PLAINKEY_EMULATOR_CLIENT_SECRET"), envSecret);
-        process.setProcessEnvironment(env);
-        process.start(kBinary, args);
-    }
-    ~Program()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    //! The URL line, once printed (empty if it never came).
-    QUrl waitForUrl()
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!process.canReadLine() && t.elapsed() < 15000 && process.state() != QProcess::NotRunning)
-            process.waitForReadyRead(200);
-        if (!process.canReadLine())
-            return {};
-        line = QString::fromUtf8(process.readLine());
-        return QUrl(line.trimmed());
-    }
-    void signal(int sig) { ::kill(pid_t(process.processId()), sig); }
-
-    QProcess process;
-    QString line;
-};
-
-} // namespace
 
 class tst_EmulatorProcess : public QObject
 {
@@ -83,7 +39,7 @@ private slots:
 
 void tst_EmulatorProcess::programPrintsItsUrlAndServes()
 {
-    Program p({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--seed-demo")});
+    EmulatorProcess p({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--seed-demo")});
     const QUrl base = p.waitForUrl();
     QVERIFY2(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:[1-9][0-9]*\\n$")).match(p.line).hasMatch(), qPrintable(p.line));
     QVERIFY(base.port() > 0);
@@ -104,11 +60,11 @@ void tst_EmulatorProcess::programPrintsItsUrlAndServes()
 
 void tst_EmulatorProcess::programTakesItsOptions()
 {
-    Program p({QStringLiteral("--project-id"), QStringLiteral("proc-project"), QStringLiteral("--token-format"), QStringLiteral("opaque"),
-               QStringLiteral("--expires-at-format"), QStringLiteral("millis"), QStringLiteral("--single-use-tokens"),
-               QStringLiteral("--token-ttl"), QStringLiteral("60"), QStringLiteral("--access-token-ttl"), QStringLiteral("120"),
-               QStringLiteral("--host"), QStringLiteral("localhost")},
-              QStringLiteral("env-only-secret"));
+    EmulatorProcess p({QStringLiteral("--project-id"), QStringLiteral("proc-project"), QStringLiteral("--token-format"), QStringLiteral("opaque"),
+                       QStringLiteral("--expires-at-format"), QStringLiteral("millis"), QStringLiteral("--single-use-tokens"),
+                       QStringLiteral("--token-ttl"), QStringLiteral("60"), QStringLiteral("--access-token-ttl"), QStringLiteral("120"),
+                       QStringLiteral("--host"), QStringLiteral("localhost")},
+                      EmulatorProcess::environment(QStringLiteral("env-only-secret")));
     const QUrl base = p.waitForUrl();
     QVERIFY2(base.isValid() && base.port() > 0, qPrintable(p.line + QString::fromUtf8(p.process.readAllStandardError())));
 
@@ -142,7 +98,8 @@ void tst_EmulatorProcess::programTakesItsOptions()
 
 void tst_EmulatorProcess::commandLineSecretWinsOverTheEnvironment()
 {
-    Program p({QStringLiteral("--client-secret"), QStringLiteral("cli-secret")}, QStringLiteral("env-secret"));
+    EmulatorProcess p({QStringLiteral("--client-secret"), QStringLiteral("cli-secret")},
+                      EmulatorProcess::environment(QStringLiteral("env-secret")));
     const QUrl base = p.waitForUrl();
     QVERIFY(base.isValid());
     auto status = [&](const QByteArray &secret) {
@@ -163,7 +120,7 @@ void tst_EmulatorProcess::programExitsCleanlyOnSignals_data()
 void tst_EmulatorProcess::programExitsCleanlyOnSignals()
 {
     QFETCH(int, sig);
-    Program p({});
+    EmulatorProcess p(QStringList{});
     const QUrl base = p.waitForUrl();
     QVERIFY(base.isValid());
     // Even with a request stalled forever in flight.
@@ -205,7 +162,7 @@ void tst_EmulatorProcess::programRefusesBadOptions()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    Program p(args);
+    EmulatorProcess p(args);
     QVERIFY(p.process.waitForFinished(15000));
     QCOMPARE(p.process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.process.exitCode(), 2);
@@ -218,7 +175,7 @@ void tst_EmulatorProcess::programReportsABusyPort()
 {
     Emulator holder;
     QVERIFY(holder.listen());
-    Program p({QStringLiteral("--port"), QString::number(holder.port())});
+    EmulatorProcess p({QStringLiteral("--port"), QString::number(holder.port())});
     QVERIFY(p.process.waitForFinished(15000));
     QCOMPARE(p.process.exitCode(), 1);
     QVERIFY(p.process.readAllStandardOutput().isEmpty());
@@ -228,7 +185,7 @@ void tst_EmulatorProcess::programReportsABusyPort()
 
 void tst_EmulatorProcess::programExplainsItself()
 {
-    Program p({QStringLiteral("--help")});
+    EmulatorProcess p({QStringLiteral("--help")});
     QVERIFY(p.process.waitForFinished(15000));
     QCOMPARE(p.process.exitCode(), 0);
     const QString help = QString::fromUtf8(p.process.readAllStandardOutput());
